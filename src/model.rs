@@ -1,0 +1,277 @@
+//! The solution model: what dvlint knows of a package once it is loaded, with the
+//! place every value a rule may blame was read from.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::source::{Location, SourceFile, Span, Spanned};
+
+/// One loaded solution package (zip, unpacked folder or extracted export).
+#[derive(Debug)]
+pub struct Solution {
+    /// The path the user named, as they wrote it.
+    pub origin: String,
+    pub form: PackageForm,
+    /// Every file a span may point into, indexed by [`crate::source::FileId`].
+    pub files: Vec<Arc<SourceFile>>,
+    pub package: PackageInfo,
+    pub manifest: Manifest,
+    /// Tables by logical (lower-case) name.
+    pub entities: BTreeMap<String, Entity>,
+    /// Global choices by lower-case name.
+    pub option_sets: BTreeMap<String, OptionSet>,
+    /// Relationships by lower-case schema name.
+    pub relationships: BTreeMap<String, Relationship>,
+}
+
+impl Solution {
+    pub fn locate(&self, span: Span) -> Location {
+        Location {
+            file: Arc::clone(&self.files[span.file.0 as usize]),
+            start: span.start,
+            end: span.end,
+        }
+    }
+
+    /// A short description for summaries: `ContosoCore 1.2.0.0`.
+    pub fn title(&self) -> String {
+        format!(
+            "{} {}",
+            self.manifest.unique_name.value, self.manifest.version.value.raw
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageForm {
+    /// An exported `.zip` (or a zip of an unpacked folder).
+    Zip,
+    /// A SolutionPackager / `pac solution unpack` folder.
+    Unpacked,
+    /// A folder holding `solution.xml` and `customizations.xml` at its root.
+    ExtractedExport,
+}
+
+/// Attributes of the `<ImportExportXml>` root of `solution.xml`.
+#[derive(Debug, Clone)]
+pub struct PackageInfo {
+    /// The root element's start tag: where package-level findings point.
+    pub root_span: Span,
+    /// `version`: the build of the environment that exported the package.
+    pub exported_by: Option<Spanned<String>>,
+    /// `SolutionPackageVersion`: the package format, major.minor.
+    pub package_version: Option<Spanned<String>>,
+    /// `minimumversion`: CRM 2011 packages carry this instead of `SolutionPackageVersion`.
+    pub minimum_version: Option<Spanned<String>>,
+}
+
+impl PackageInfo {
+    /// The effective package format version: `SolutionPackageVersion`, or a CRM 2011
+    /// package's `minimumversion` (5.0).
+    pub fn effective_package_version(&self) -> Option<&Spanned<String>> {
+        self.package_version
+            .as_ref()
+            .or(self.minimum_version.as_ref())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub span: Span,
+    pub unique_name: Spanned<String>,
+    pub version: Spanned<SolutionVersion>,
+    pub managed: Spanned<Managed>,
+    pub publisher: Publisher,
+    /// `<ParentSolution>` of a patch.
+    pub parent: Option<ParentSolution>,
+    pub root_components: Vec<RootComponent>,
+    pub missing_dependencies: Vec<MissingDependency>,
+}
+
+impl Manifest {
+    /// The `behavior` of the table's root component, when the manifest lists it.
+    pub fn table_behavior(&self, logical_name: &str) -> Option<u8> {
+        self.root_components
+            .iter()
+            .find(|c| c.kind == 1 && c.schema_name.eq_ignore_ascii_case(logical_name))
+            .and_then(|c| c.behavior)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ParentSolution {
+    pub span: Span,
+    pub unique_name: Option<Spanned<String>>,
+    pub version: Option<Spanned<SolutionVersion>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    pub span: Span,
+    pub unique_name: Spanned<String>,
+    pub customization_prefix: Option<Spanned<String>>,
+    pub option_value_prefix: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Managed {
+    Unmanaged,
+    Managed,
+    /// `2` in unpacked source built with `SolutionPackageType=Both`.
+    Both,
+}
+
+impl Managed {
+    pub fn from_xml(text: &str) -> Option<Self> {
+        match text.trim() {
+            "0" | "false" => Some(Self::Unmanaged),
+            "1" | "true" => Some(Self::Managed),
+            "2" => Some(Self::Both),
+            _ => None,
+        }
+    }
+
+    /// Whether a package in this state can upgrade (or patch) one in `other`.
+    pub fn compatible_with(self, other: Managed) -> bool {
+        self == other || self == Managed::Both || other == Managed::Both
+    }
+}
+
+impl fmt::Display for Managed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Managed::Unmanaged => "unmanaged",
+            Managed::Managed => "managed",
+            Managed::Both => "both (managed and unmanaged)",
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RootComponent {
+    pub kind: u32,
+    pub schema_name: String,
+    pub behavior: Option<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MissingDependency {
+    pub span: Span,
+    pub required: String,
+}
+
+/// A solution version as written (`1.0.0.6`, `2.0`, `0.0.0051`), compared part by
+/// part as integers, a missing part counting as 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SolutionVersion {
+    pub raw: String,
+    /// `None` when the text is not 2–4 dot-separated integers.
+    pub parts: Option<[u64; 4]>,
+}
+
+impl SolutionVersion {
+    pub fn parse(raw: &str) -> Self {
+        let raw = raw.trim().to_owned();
+        let pieces: Vec<&str> = raw.split('.').collect();
+        let valid = (2..=4).contains(&pieces.len())
+            && pieces
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 18 && p.bytes().all(|b| b.is_ascii_digit()));
+        let parts = valid.then(|| {
+            let mut parts = [0u64; 4];
+            for (slot, piece) in parts.iter_mut().zip(&pieces) {
+                // At most 18 digits: always fits in a u64.
+                *slot = piece.parse().unwrap_or(0);
+            }
+            parts
+        });
+        Self { raw, parts }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.parts.is_some()
+    }
+
+    /// Numeric comparison; `None` when either side is invalid.
+    pub fn compare(&self, other: &SolutionVersion) -> Option<Ordering> {
+        Some(self.parts?.cmp(&other.parts?))
+    }
+
+    pub fn major_minor(&self) -> Option<(u64, u64)> {
+        self.parts.map(|p| (p[0], p[1]))
+    }
+}
+
+impl fmt::Display for SolutionVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+/// A table. Present when its `<Entity>` is, even without `<EntityInfo>`.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Schema name as written (`ss_PositionType`).
+    pub schema_name: String,
+    pub logical_name: String,
+    /// The `<Name>` element (or `<entity Name=…>` when there is no `<Name>`).
+    pub span: Span,
+    /// Whether the table's metadata (`<EntityInfo>`) travels with the package.
+    pub has_metadata: bool,
+    /// `unmodified="1"` on `<entity>`: carried only as a reference.
+    pub unmodified: bool,
+    /// Columns by logical name.
+    pub attributes: BTreeMap<String, Attribute>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    /// `PhysicalName` as written.
+    pub schema_name: String,
+    pub logical_name: String,
+    /// The `<attribute>` start tag.
+    pub span: Span,
+    pub kind: Option<Spanned<String>>,
+    pub max_length: Option<Spanned<u64>>,
+    /// `<IsCustomField>`; `None` when absent.
+    pub is_custom: Option<bool>,
+    pub unmodified: bool,
+    /// A local choice defined inside the column.
+    pub local_options: Option<OptionSet>,
+    /// `<OptionSetName>`: the global choice this column uses.
+    pub global_option_set: Option<Spanned<String>>,
+}
+
+/// A choice: global (under `optionsets`) or local to a column.
+#[derive(Debug, Clone)]
+pub struct OptionSet {
+    pub name: String,
+    /// The `<optionset>` start tag.
+    pub span: Span,
+    pub kind: Option<String>,
+    pub unmodified: bool,
+    /// Options (and states/statuses) by value.
+    pub options: BTreeMap<i64, OptionValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionValue {
+    pub value: i64,
+    pub span: Span,
+    /// The first label, for messages.
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Relationship {
+    /// Schema name as written.
+    pub name: String,
+    pub span: Span,
+    pub kind: Option<String>,
+    /// Lower-case logical names of the tables it joins (both sides of a 1:N, or
+    /// the first and second tables of an N:N).
+    pub entities: Vec<String>,
+    pub unmodified: bool,
+}

@@ -1,0 +1,330 @@
+//! Tables, columns, choices and relationships: `customizations.xml` in a zip, and
+//! `Entities/*/Entity.xml`, `OptionSets/*.xml`, `Other/Relationships/*.xml` in
+//! unpacked source. The same element parsers serve both forms.
+
+use std::collections::BTreeMap;
+
+use super::xml::{Element, XmlCursor};
+use super::LoadError;
+use crate::model::{Attribute, Entity, OptionSet, OptionValue, Relationship};
+use crate::source::Spanned;
+
+/// What one file contributed, in document order.
+#[derive(Default)]
+pub struct Components {
+    pub entities: Vec<Entity>,
+    pub option_sets: Vec<OptionSet>,
+    pub relationships: Vec<Relationship>,
+}
+
+/// Parses any file that holds components, whatever its root: `<ImportExportXml>`
+/// (customizations.xml), `<Entity>`, `<optionset>` or `<EntityRelationships>`.
+pub fn parse_file(cur: &mut XmlCursor<'_>) -> Result<Components, LoadError> {
+    let root = cur.root()?;
+    let mut found = Components::default();
+    match root.name() {
+        b"ImportExportXml" => parse_sections(cur, &root, &mut found)?,
+        b"Entity" => found.entities.push(parse_entity(cur, &root)?),
+        b"optionset" => found.option_sets.push(parse_option_set(cur, &root)?),
+        b"EntityRelationships" => parse_relationships(cur, &root, &mut found)?,
+        b"EntityRelationship" => found.relationships.push(parse_relationship(cur, &root)?),
+        _ => {
+            return Err(cur.error_at(
+                root.span.start,
+                format!(
+                    "unexpected root element <{}>: not a solution customizations file",
+                    root.name_str()
+                ),
+            ))
+        }
+    }
+    Ok(found)
+}
+
+fn parse_sections(
+    cur: &mut XmlCursor<'_>,
+    root: &Element<'_>,
+    found: &mut Components,
+) -> Result<(), LoadError> {
+    if root.is_empty {
+        return Ok(());
+    }
+    while let Some(section) = cur.next_child()? {
+        match section.name() {
+            b"Entities" => each_child(cur, &section, "Entity", |cur, el| {
+                found.entities.push(parse_entity(cur, el)?);
+                Ok(())
+            })?,
+            b"optionsets" => each_child(cur, &section, "optionset", |cur, el| {
+                found.option_sets.push(parse_option_set(cur, el)?);
+                Ok(())
+            })?,
+            b"EntityRelationships" => parse_relationships(cur, &section, found)?,
+            // Forms, workflows, web resources and the many newer sections: not needed.
+            _ => cur.skip(&section)?,
+        }
+    }
+    Ok(())
+}
+
+/// Calls `each` for every child of `parent` named `name`, skipping the others.
+fn each_child<'a>(
+    cur: &mut XmlCursor<'a>,
+    parent: &Element<'_>,
+    name: &str,
+    mut each: impl FnMut(&mut XmlCursor<'a>, &Element<'a>) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    if parent.is_empty {
+        return Ok(());
+    }
+    while let Some(child) = cur.next_child()? {
+        if child.name() == name.as_bytes() {
+            each(cur, &child)?;
+        } else {
+            cur.skip(&child)?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_relationships(
+    cur: &mut XmlCursor<'_>,
+    parent: &Element<'_>,
+    found: &mut Components,
+) -> Result<(), LoadError> {
+    each_child(cur, parent, "EntityRelationship", |cur, el| {
+        // `Other/Relationships.xml` is an index of empty `<EntityRelationship Name=…/>`
+        // elements: the definitions are in `Other/Relationships/*.xml`.
+        if el.is_empty {
+            return Ok(());
+        }
+        found.relationships.push(parse_relationship(cur, el)?);
+        Ok(())
+    })
+}
+
+fn parse_entity(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Entity, LoadError> {
+    let mut name: Option<Spanned<String>> = None;
+    let mut info: Option<(Spanned<String>, bool, BTreeMap<String, Attribute>)> = None;
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"Name" if name.is_none() => name = Some(cur.text(&child)?),
+                b"EntityInfo" => info = parse_entity_info(cur, &child)?.or(info),
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    let has_metadata = info.is_some();
+    let (info_name, unmodified, attributes) = match info {
+        Some((info_name, unmodified, attributes)) => (Some(info_name), unmodified, attributes),
+        None => (None, false, BTreeMap::new()),
+    };
+    let name = name
+        .filter(|n| !n.value.is_empty())
+        .or(info_name)
+        .ok_or_else(|| cur.error_at(element.span.start, "<Entity> has no <Name>"))?;
+    Ok(Entity {
+        logical_name: name.value.to_ascii_lowercase(),
+        schema_name: name.value,
+        span: name.span,
+        has_metadata,
+        unmodified,
+        attributes,
+    })
+}
+
+type EntityInfo = (Spanned<String>, bool, BTreeMap<String, Attribute>);
+
+/// `<EntityInfo><entity Name=…>`: the name, `unmodified`, and the columns.
+fn parse_entity_info(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+) -> Result<Option<EntityInfo>, LoadError> {
+    let mut result = None;
+    each_child(cur, element, "entity", |cur, entity| {
+        let name = cur.attr(entity, "Name")?.ok_or_else(|| {
+            cur.error_at(entity.span.start, "<entity> has no `Name` attribute")
+        })?;
+        let unmodified = cur.unmodified(entity)?;
+        let mut attributes = BTreeMap::new();
+        each_child(cur, entity, "attributes", |cur, list| {
+            each_child(cur, list, "attribute", |cur, el| {
+                let attribute = parse_attribute(cur, el)?;
+                attributes.insert(attribute.logical_name.clone(), attribute);
+                Ok(())
+            })
+        })?;
+        result = Some((name, unmodified, attributes));
+        Ok(())
+    })?;
+    Ok(result)
+}
+
+fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Attribute, LoadError> {
+    let physical = cur.attr(element, "PhysicalName")?;
+    let unmodified = cur.unmodified(element)?;
+    let mut logical = None;
+    let mut kind = None;
+    let mut max_length = None;
+    let mut is_custom = None;
+    let mut local_options = None;
+    let mut global_option_set = None;
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"LogicalName" => logical = Some(cur.text(&child)?),
+                b"Name" if logical.is_none() => logical = Some(cur.text(&child)?),
+                b"Type" => kind = Some(cur.text(&child)?),
+                b"MaxLength" => {
+                    let text = cur.text(&child)?;
+                    let value = text.value.parse::<u64>().map_err(|_| {
+                        cur.error_at(
+                            text.span.start,
+                            format!("<MaxLength> is `{}`, not a number", text.value),
+                        )
+                    })?;
+                    max_length = Some(Spanned::new(value, text.span));
+                }
+                b"IsCustomField" => is_custom = Some(cur.text(&child)?.value == "1"),
+                b"OptionSetName" => {
+                    global_option_set = Some(cur.text(&child)?).filter(|n| !n.value.is_empty())
+                }
+                b"optionset" => local_options = Some(parse_option_set(cur, &child)?),
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    let logical_name = logical
+        .map(|l| l.value)
+        .filter(|l| !l.is_empty())
+        .or_else(|| physical.as_ref().map(|p| p.value.clone()))
+        .ok_or_else(|| {
+            cur.error_at(
+                element.span.start,
+                "<attribute> has neither a `PhysicalName` nor a <LogicalName>",
+            )
+        })?
+        .to_ascii_lowercase();
+    Ok(Attribute {
+        schema_name: physical.map_or_else(|| logical_name.clone(), |p| p.value),
+        logical_name,
+        span: element.span,
+        kind: kind.filter(|k| !k.value.is_empty()),
+        max_length,
+        is_custom,
+        unmodified,
+        local_options,
+        global_option_set,
+    })
+}
+
+fn parse_option_set(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<OptionSet, LoadError> {
+    let name = cur
+        .attr(element, "Name")?
+        .map(|n| n.value)
+        .unwrap_or_default();
+    let unmodified = cur.unmodified(element)?;
+    let mut kind = None;
+    let mut options = BTreeMap::new();
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"OptionSetType" => kind = Some(cur.text(&child)?.value),
+                b"options" | b"states" | b"statuses" => {
+                    parse_options(cur, &child, &mut options)?
+                }
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    Ok(OptionSet {
+        name,
+        span: element.span,
+        kind,
+        unmodified,
+        options,
+    })
+}
+
+fn parse_options(
+    cur: &mut XmlCursor<'_>,
+    list: &Element<'_>,
+    options: &mut BTreeMap<i64, OptionValue>,
+) -> Result<(), LoadError> {
+    if list.is_empty {
+        return Ok(());
+    }
+    while let Some(option) = cur.next_child()? {
+        if !matches!(option.name(), b"option" | b"state" | b"status") {
+            cur.skip(&option)?;
+            continue;
+        }
+        let value_attr = cur.attr(&option, "value")?.ok_or_else(|| {
+            cur.error_at(option.span.start, "an option without a `value` attribute")
+        })?;
+        let value = value_attr.value.parse::<i64>().map_err(|_| {
+            cur.error_at(
+                value_attr.span.start,
+                format!("option value `{}` is not a whole number", value_attr.value),
+            )
+        })?;
+        let label = first_label(cur, &option)?;
+        options.entry(value).or_insert(OptionValue {
+            value,
+            span: option.span,
+            label,
+        });
+    }
+    Ok(())
+}
+
+/// The first `<label description=…>` under an option, for messages.
+fn first_label(cur: &mut XmlCursor<'_>, option: &Element<'_>) -> Result<Option<String>, LoadError> {
+    let mut label = None;
+    each_child(cur, option, "labels", |cur, labels| {
+        each_child(cur, labels, "label", |cur, el| {
+            if label.is_none() {
+                label = cur.attr(el, "description")?.map(|d| d.value);
+            }
+            cur.skip(el)
+        })
+    })?;
+    Ok(label)
+}
+
+fn parse_relationship(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+) -> Result<Relationship, LoadError> {
+    let name = cur.attr(element, "Name")?.ok_or_else(|| {
+        cur.error_at(element.span.start, "<EntityRelationship> has no `Name` attribute")
+    })?;
+    let unmodified = cur.unmodified(element)?;
+    let mut kind = None;
+    let mut entities = Vec::new();
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"EntityRelationshipType" => kind = Some(cur.text(&child)?.value),
+                b"ReferencingEntityName"
+                | b"ReferencedEntityName"
+                | b"FirstEntityName"
+                | b"SecondEntityName" => {
+                    let entity = cur.text(&child)?.value.to_ascii_lowercase();
+                    if !entity.is_empty() && !entities.contains(&entity) {
+                        entities.push(entity);
+                    }
+                }
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    Ok(Relationship {
+        name: name.value,
+        span: element.span,
+        kind,
+        entities,
+        unmodified,
+    })
+}

@@ -1,0 +1,218 @@
+//! `solution.xml` (zip) / `Other/Solution.xml` (unpacked): the package root and the
+//! solution manifest.
+
+use super::xml::{Element, XmlCursor};
+use super::LoadError;
+use crate::model::{
+    Managed, Manifest, MissingDependency, PackageInfo, ParentSolution, Publisher, RootComponent,
+    SolutionVersion,
+};
+use crate::source::{Span, Spanned};
+
+pub fn parse(cur: &mut XmlCursor<'_>) -> Result<(PackageInfo, Manifest), LoadError> {
+    let root = cur.root()?;
+    if !root.is("ImportExportXml") {
+        return Err(cur.error_at(
+            root.span.start,
+            format!(
+                "not a solution manifest: the root element is <{}>, expected <ImportExportXml>",
+                root.name_str()
+            ),
+        ));
+    }
+    let package = PackageInfo {
+        root_span: root.span,
+        exported_by: cur.attr(&root, "version")?,
+        package_version: cur.attr(&root, "SolutionPackageVersion")?,
+        minimum_version: cur.attr(&root, "minimumversion")?,
+    };
+    let mut manifest = None;
+    if !root.is_empty {
+        while let Some(child) = cur.next_child()? {
+            if child.is("SolutionManifest") && manifest.is_none() {
+                manifest = Some(parse_manifest(cur, &child)?);
+            } else {
+                cur.skip(&child)?;
+            }
+        }
+    }
+    let manifest = manifest
+        .ok_or_else(|| cur.error_at(root.span.start, "no <SolutionManifest> in <ImportExportXml>"))?;
+    Ok((package, manifest))
+}
+
+#[derive(Default)]
+struct ManifestParts {
+    unique_name: Option<Spanned<String>>,
+    version: Option<Spanned<String>>,
+    managed: Option<Spanned<String>>,
+    publisher: Option<Publisher>,
+    parent: Option<ParentSolution>,
+    root_components: Vec<RootComponent>,
+    missing_dependencies: Vec<MissingDependency>,
+}
+
+fn parse_manifest(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Manifest, LoadError> {
+    let mut parts = ManifestParts::default();
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"UniqueName" => parts.unique_name = Some(cur.text(&child)?),
+                b"Version" => parts.version = Some(cur.text(&child)?),
+                b"Managed" => parts.managed = Some(cur.text(&child)?),
+                b"Publisher" => parts.publisher = Some(parse_publisher(cur, &child)?),
+                b"ParentSolution" => parts.parent = Some(parse_parent(cur, &child)?),
+                b"RootComponents" => parts.root_components = parse_root_components(cur, &child)?,
+                b"MissingDependencies" => {
+                    parts.missing_dependencies = parse_missing_dependencies(cur, &child)?
+                }
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    let required = |what: &str| {
+        cur.error_at(
+            element.span.start,
+            format!("<SolutionManifest> has no {what}"),
+        )
+    };
+    let unique_name = non_empty(parts.unique_name).ok_or_else(|| required("<UniqueName>"))?;
+    let version = non_empty(parts.version).ok_or_else(|| required("<Version>"))?;
+    let managed_text = parts.managed.ok_or_else(|| required("<Managed>"))?;
+    let managed = Managed::from_xml(&managed_text.value).ok_or_else(|| {
+        cur.error_at(
+            managed_text.span.start,
+            format!(
+                "<Managed> is `{}`; expected 0 (unmanaged), 1 (managed) or 2 (both)",
+                managed_text.value
+            ),
+        )
+    })?;
+    let publisher = parts.publisher.ok_or_else(|| required("<Publisher>"))?;
+    Ok(Manifest {
+        span: element.span,
+        unique_name,
+        version: Spanned::new(SolutionVersion::parse(&version.value), version.span),
+        managed: Spanned::new(managed, managed_text.span),
+        publisher,
+        parent: parts.parent,
+        root_components: parts.root_components,
+        missing_dependencies: parts.missing_dependencies,
+    })
+}
+
+fn non_empty(value: Option<Spanned<String>>) -> Option<Spanned<String>> {
+    value.filter(|v| !v.value.is_empty())
+}
+
+fn parse_publisher(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Publisher, LoadError> {
+    let mut unique_name = None;
+    let mut customization_prefix = None;
+    let mut option_value_prefix = None;
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"UniqueName" => unique_name = Some(cur.text(&child)?),
+                b"CustomizationPrefix" => customization_prefix = non_empty(Some(cur.text(&child)?)),
+                b"CustomizationOptionValuePrefix" => {
+                    option_value_prefix = non_empty(Some(cur.text(&child)?))
+                }
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    let unique_name = non_empty(unique_name)
+        .ok_or_else(|| cur.error_at(element.span.start, "<Publisher> has no <UniqueName>"))?;
+    Ok(Publisher {
+        span: element.span,
+        unique_name,
+        customization_prefix,
+        option_value_prefix,
+    })
+}
+
+/// `<ParentSolution>`: no real exported patch is public, so accept any children in
+/// any order, and a `UniqueName` attribute as well as a child element.
+fn parse_parent(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+) -> Result<ParentSolution, LoadError> {
+    let mut unique_name = cur.attr(element, "UniqueName")?;
+    let mut version = None;
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            match child.name() {
+                b"UniqueName" => unique_name = Some(cur.text(&child)?),
+                b"Version" => {
+                    let text = cur.text(&child)?;
+                    version = Some(Spanned::new(SolutionVersion::parse(&text.value), text.span));
+                }
+                _ => cur.skip(&child)?,
+            }
+        }
+    }
+    Ok(ParentSolution {
+        span: element.span,
+        unique_name: non_empty(unique_name),
+        version,
+    })
+}
+
+fn parse_root_components(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+) -> Result<Vec<RootComponent>, LoadError> {
+    let mut components = Vec::new();
+    if element.is_empty {
+        return Ok(components);
+    }
+    while let Some(child) = cur.next_child()? {
+        if child.is("RootComponent") {
+            let kind = cur.attr(&child, "type")?.and_then(|t| t.value.parse().ok());
+            let schema_name = cur.attr(&child, "schemaName")?;
+            let behavior = cur.attr(&child, "behavior")?.and_then(|b| b.value.parse().ok());
+            if let (Some(kind), Some(schema_name)) = (kind, schema_name) {
+                components.push(RootComponent {
+                    kind,
+                    schema_name: schema_name.value,
+                    behavior,
+                });
+            }
+        }
+        cur.skip(&child)?;
+    }
+    Ok(components)
+}
+
+fn parse_missing_dependencies(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+) -> Result<Vec<MissingDependency>, LoadError> {
+    let mut dependencies = Vec::new();
+    if element.is_empty {
+        return Ok(dependencies);
+    }
+    while let Some(child) = cur.next_child()? {
+        if !child.is("MissingDependency") || child.is_empty {
+            cur.skip(&child)?;
+            continue;
+        }
+        let span: Span = child.span;
+        let mut required = String::new();
+        while let Some(part) = cur.next_child()? {
+            if part.is("Required") {
+                // Old form: `schemaName=`; new form: `displayName=` and `id.name=`.
+                required = match cur.attr(&part, "schemaName")? {
+                    Some(name) => name.value,
+                    None => cur
+                        .attr(&part, "displayName")?
+                        .map(|n| n.value)
+                        .unwrap_or_default(),
+                };
+            }
+            cur.skip(&part)?;
+        }
+        dependencies.push(MissingDependency { span, required });
+    }
+    Ok(dependencies)
+}

@@ -1,0 +1,306 @@
+//! Loading a solution package — an exported `.zip`, an unpacked SolutionPackager
+//! folder, or an extracted export — into one [`Solution`] model. Every form of one
+//! solution gives the same model.
+
+mod customizations;
+mod folder;
+mod manifest;
+pub mod xml;
+mod zip;
+
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::model::{PackageForm, Solution};
+use crate::source::{FileId, SourceFile};
+use customizations::Components;
+use xml::XmlCursor;
+
+pub use folder::find_solution_folder;
+
+/// Largest file dvlint inflates or reads (the default cap of DESIGN.md §5).
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// Largest inflated/compressed ratio accepted for a zip member above
+/// [`RATIO_CHECK_FROM`]; real XML compresses 10–20×, zip bombs about 1000×.
+pub const MAX_COMPRESSION_RATIO: u64 = 200;
+pub const RATIO_CHECK_FROM: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A problem at a place in a file.
+    #[error("{path}:{line}:{column}: {message}")]
+    At {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A problem with a whole file or folder.
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+}
+
+impl LoadError {
+    pub fn xml(path: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = crate::source::line_col(text, offset);
+        LoadError::At {
+            path: path.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    pub fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
+        LoadError::File {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The files of a package, whatever holds them.
+trait PackageFiles {
+    /// Names of the entries directly in `dir` ("" for the root), with whether each
+    /// is a folder. Names are as stored; callers match them case-insensitively.
+    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>, LoadError>;
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError>;
+    fn display(&self, path: &str) -> String;
+}
+
+/// Which layout a package's files follow.
+enum Layout {
+    /// `solution.xml` + `customizations.xml` at the root.
+    Export { solution: String, customizations: String },
+    /// `Other/Solution.xml` and the split-out component folders.
+    Unpacked { other: String, solution: String },
+}
+
+fn find_entry(entries: &[(String, bool)], name: &str, dir: bool) -> Option<String> {
+    entries
+        .iter()
+        .find(|(n, is_dir)| *is_dir == dir && n.eq_ignore_ascii_case(name))
+        .map(|(n, _)| n.clone())
+}
+
+fn detect_layout(files: &dyn PackageFiles) -> Result<Option<Layout>, LoadError> {
+    let root = files.list("")?;
+    if let (Some(solution), Some(customizations)) = (
+        find_entry(&root, "solution.xml", false),
+        find_entry(&root, "customizations.xml", false),
+    ) {
+        return Ok(Some(Layout::Export {
+            solution,
+            customizations,
+        }));
+    }
+    if let Some(other) = find_entry(&root, "Other", true) {
+        if let Some(solution) = find_entry(&files.list(&other)?, "Solution.xml", false) {
+            return Ok(Some(Layout::Unpacked {
+                solution: format!("{other}/{solution}"),
+                other,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Loads the package at `path`: a zip file, or a folder (see DESIGN.md §1).
+pub fn load(path: &Path) -> Result<Solution, LoadError> {
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| LoadError::file(&shown, format!("cannot open: {e}")))?;
+    if metadata.is_file() {
+        let files = zip::ZipFiles::open(path)?;
+        return load_files(Box::new(files), &shown, PackageForm::Zip);
+    }
+    let root = find_solution_folder(path)?;
+    let files = folder::FolderFiles::new(root);
+    let form = match detect_layout(&files)? {
+        Some(Layout::Export { .. }) => PackageForm::ExtractedExport,
+        _ => PackageForm::Unpacked,
+    };
+    load_files(Box::new(files), &shown, form)
+}
+
+/// Loads a zip held in memory; `shown` is the name used in messages.
+pub fn load_zip_bytes(shown: &str, bytes: Vec<u8>) -> Result<Solution, LoadError> {
+    let files = zip::ZipFiles::from_bytes(shown, bytes)?;
+    load_files(Box::new(files), shown, PackageForm::Zip)
+}
+
+fn load_files(
+    mut files: Box<dyn PackageFiles>,
+    origin: &str,
+    form: PackageForm,
+) -> Result<Solution, LoadError> {
+    let layout = detect_layout(files.as_ref())?.ok_or_else(|| {
+        LoadError::file(
+            origin,
+            "not a solution package: no solution.xml and customizations.xml at its root, \
+             and no Other/Solution.xml",
+        )
+    })?;
+    let mut builder = Builder::default();
+    let (solution_path, component_files) = match layout {
+        Layout::Export {
+            solution,
+            customizations,
+        } => (solution, vec![customizations]),
+        Layout::Unpacked { other, solution } => {
+            (solution, unpacked_component_files(files.as_ref(), &other)?)
+        }
+    };
+    let manifest_file = builder.add_file(files.as_mut(), &solution_path)?;
+    let (package, manifest) = {
+        let source = &builder.files[manifest_file.0 as usize];
+        let mut cur = XmlCursor::new(&source.text, manifest_file, &source.display_path);
+        manifest::parse(&mut cur)?
+    };
+    for path in component_files {
+        let id = builder.add_file(files.as_mut(), &path)?;
+        let source = Arc::clone(&builder.files[id.0 as usize]);
+        let mut cur = XmlCursor::new(&source.text, id, &source.display_path);
+        let found = customizations::parse_file(&mut cur)?;
+        builder.merge(found)?;
+    }
+    Ok(Solution {
+        origin: origin.to_owned(),
+        form,
+        files: builder.files,
+        package,
+        manifest,
+        entities: builder.entities,
+        option_sets: builder.option_sets,
+        relationships: builder.relationships,
+    })
+}
+
+/// The files of unpacked source that hold components, in a stable order.
+fn unpacked_component_files(
+    files: &dyn PackageFiles,
+    other: &str,
+) -> Result<Vec<String>, LoadError> {
+    let mut paths = Vec::new();
+    let other_entries = files.list(other)?;
+    if let Some(name) = find_entry(&other_entries, "Customizations.xml", false) {
+        paths.push(format!("{other}/{name}"));
+    }
+    let root = files.list("")?;
+    if let Some(entities) = find_entry(&root, "Entities", true) {
+        let mut tables: Vec<String> = files
+            .list(&entities)?
+            .into_iter()
+            .filter(|(_, is_dir)| *is_dir)
+            .map(|(name, _)| name)
+            .collect();
+        tables.sort();
+        for table in tables {
+            let dir = format!("{entities}/{table}");
+            if let Some(file) = find_entry(&files.list(&dir)?, "Entity.xml", false) {
+                paths.push(format!("{dir}/{file}"));
+            }
+        }
+    }
+    if let Some(option_sets) = find_entry(&root, "OptionSets", true) {
+        paths.extend(xml_files(files, &option_sets)?);
+    }
+    if let Some(relationships) = find_entry(&other_entries, "Relationships", true) {
+        paths.extend(xml_files(files, &format!("{other}/{relationships}"))?);
+    }
+    Ok(paths)
+}
+
+fn xml_files(files: &dyn PackageFiles, dir: &str) -> Result<Vec<String>, LoadError> {
+    let mut names: Vec<String> = files
+        .list(dir)?
+        .into_iter()
+        .filter(|(name, is_dir)| !is_dir && name.to_ascii_lowercase().ends_with(".xml"))
+        .map(|(name, _)| format!("{dir}/{name}"))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+#[derive(Default)]
+struct Builder {
+    files: Vec<Arc<SourceFile>>,
+    entities: BTreeMap<String, crate::model::Entity>,
+    option_sets: BTreeMap<String, crate::model::OptionSet>,
+    relationships: BTreeMap<String, crate::model::Relationship>,
+}
+
+impl Builder {
+    fn add_file(&mut self, files: &mut dyn PackageFiles, path: &str) -> Result<FileId, LoadError> {
+        let shown = files.display(path);
+        let bytes = files.read(path)?;
+        let text = decode_utf8(&shown, bytes)?;
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile::new(shown, text));
+        Ok(id)
+    }
+
+    fn merge(&mut self, found: Components) -> Result<(), LoadError> {
+        for entity in found.entities {
+            match self.entities.entry(entity.logical_name.clone()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(entity);
+                }
+                Entry::Occupied(existing) => {
+                    let first = &self.files[existing.get().span.file.0 as usize];
+                    let again = &self.files[entity.span.file.0 as usize];
+                    let (line, column) = again.line_col(entity.span.start);
+                    let (first_line, _) = first.line_col(existing.get().span.start);
+                    return Err(LoadError::At {
+                        path: again.display_path.clone(),
+                        line,
+                        column,
+                        message: format!(
+                            "table `{}` is defined twice (first at {}:{first_line})",
+                            entity.logical_name, first.display_path
+                        ),
+                    });
+                }
+            }
+        }
+        // A global choice or relationship may legitimately be listed twice in
+        // unpacked source (one file per table it touches): the first one counts.
+        for option_set in found.option_sets {
+            self.option_sets
+                .entry(option_set.name.to_ascii_lowercase())
+                .or_insert(option_set);
+        }
+        for relationship in found.relationships {
+            self.relationships
+                .entry(relationship.name.to_ascii_lowercase())
+                .or_insert(relationship);
+        }
+        Ok(())
+    }
+}
+
+/// Solution files are UTF-8, with or without a byte-order mark.
+fn decode_utf8(shown: &str, mut bytes: Vec<u8>) -> Result<String, LoadError> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(LoadError::file(
+            shown,
+            "the file is UTF-16; solution files are UTF-8",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, column) = crate::source::line_col(&prefix, valid);
+        LoadError::At {
+            path: shown.to_owned(),
+            line,
+            column,
+            message: "invalid UTF-8; solution files are UTF-8".to_owned(),
+        }
+    })
+}

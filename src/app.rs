@@ -1,0 +1,237 @@
+//! What the commands do, apart from argument parsing and process exit.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use crate::cli::{CheckArgs, Cli, Command, FailOn, Format};
+use crate::diagnostic::Severity;
+use crate::engine;
+use crate::model::Solution;
+use crate::package::{self, LoadError};
+use crate::policy::{Policy, PolicyError};
+use crate::report::{self, SolutionReport};
+use crate::rules;
+
+/// Process exit codes (DESIGN.md §1).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_FAILURE: i32 = 2;
+
+/// Why a run could not be done (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write the report: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, RunError> {
+    match cli.command {
+        Command::Check(args) => check(args, out),
+        Command::Rules => {
+            out.write_all(rules_table().as_bytes())?;
+            Ok(EXIT_OK)
+        }
+        Command::Explain { rule } => {
+            let meta = rules::meta_of(&rule).ok_or_else(|| {
+                RunError::Usage(format!(
+                    "unknown rule `{rule}`{}; `dvlint rules` lists them",
+                    closest(&rule, &rules::ids())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default()
+                ))
+            })?;
+            out.write_all(meta.body().as_bytes())?;
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn rules_table() -> String {
+    let catalogue = rules::catalogue();
+    let width = catalogue.iter().map(|m| m.id.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for meta in catalogue {
+        let baseline = if meta.requires_baseline { "baseline" } else { "" };
+        text.push_str(&format!(
+            "{:<width$}  {:<7}  {:<8}  {}\n",
+            meta.id,
+            meta.default_level.to_string(),
+            baseline,
+            meta.summary
+        ));
+    }
+    text
+}
+
+/// One candidate to check and the baseline it follows.
+struct Target {
+    path: PathBuf,
+    baseline: Option<PathBuf>,
+}
+
+fn baseline_path(text: &str, base: Option<&Path>) -> Result<PathBuf, RunError> {
+    if text.starts_with("git:") {
+        return Err(RunError::Usage(format!(
+            "baseline `{text}`: git baselines are not supported yet; check out the release and pass its path"
+        )));
+    }
+    Ok(match base {
+        Some(dir) => dir.join(text),
+        None => PathBuf::from(text),
+    })
+}
+
+fn load_policy(args: &CheckArgs) -> Result<Policy, RunError> {
+    let ids = rules::ids();
+    if let Some(path) = &args.policy {
+        return Ok(Policy::load(path, &ids)?);
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| RunError::Usage(format!("cannot read the current folder: {e}")))?;
+    match Policy::discover(&cwd) {
+        Some(path) => Ok(Policy::load(&path, &ids)?),
+        None => Ok(Policy::default()),
+    }
+}
+
+fn targets(args: &CheckArgs, policy: &Policy) -> Result<Vec<Target>, RunError> {
+    if args.paths.is_empty() {
+        if args.baseline.is_some() {
+            return Err(RunError::Usage(
+                "--baseline needs the one PATH it is the baseline of".to_owned(),
+            ));
+        }
+        if policy.solutions.is_empty() {
+            return Err(RunError::Usage(
+                "nothing to check: name a solution package, or list `solutions` in dvlint.yaml"
+                    .to_owned(),
+            ));
+        }
+        return policy
+            .solutions
+            .iter()
+            .map(|entry| {
+                Ok(Target {
+                    path: entry.path.clone(),
+                    baseline: entry
+                        .baseline
+                        .as_deref()
+                        .map(|b| baseline_path(b, None))
+                        .transpose()?,
+                })
+            })
+            .collect();
+    }
+    if args.baseline.is_some() && args.paths.len() > 1 {
+        return Err(RunError::Usage(
+            "--baseline applies to one PATH; list several solutions with their baselines under `solutions` in dvlint.yaml".to_owned(),
+        ));
+    }
+    let baseline = args
+        .baseline
+        .as_ref()
+        .map(|b| baseline_path(&b.to_string_lossy(), None))
+        .transpose()?;
+    Ok(args
+        .paths
+        .iter()
+        .map(|path| Target {
+            path: path.clone(),
+            baseline: baseline.clone(),
+        })
+        .collect())
+}
+
+type Loaded = (Solution, Option<Solution>);
+
+/// Loads every candidate and baseline, each on its own thread.
+fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|target| {
+                let candidate = scope.spawn(|| package::load(&target.path));
+                let baseline = target
+                    .baseline
+                    .as_ref()
+                    .map(|b| scope.spawn(move || package::load(b)));
+                (candidate, baseline)
+            })
+            .collect();
+        let mut loaded = Vec::new();
+        for (candidate, baseline) in handles {
+            let candidate = join(candidate)?;
+            let baseline = baseline.map(join).transpose()?;
+            loaded.push((candidate, baseline));
+        }
+        Ok(loaded)
+    })
+}
+
+fn join(
+    handle: std::thread::ScopedJoinHandle<'_, Result<Solution, LoadError>>,
+) -> Result<Solution, RunError> {
+    match handle.join() {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(RunError::Usage(
+            "internal error: a loader thread stopped unexpectedly".to_owned(),
+        )),
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let policy = load_policy(&args)?;
+    let targets = targets(&args, &policy)?;
+    let loaded = load_all(&targets)?;
+    let outcomes: Vec<engine::Outcome> = loaded
+        .iter()
+        .map(|(candidate, baseline)| engine::check(candidate, baseline.as_ref(), &policy))
+        .collect();
+    let reports: Vec<SolutionReport<'_>> = loaded
+        .iter()
+        .zip(&outcomes)
+        .map(|((candidate, baseline), outcome)| SolutionReport {
+            candidate,
+            baseline: baseline.as_ref(),
+            diagnostics: &outcome.diagnostics,
+            allowed: outcome.allowed,
+        })
+        .collect();
+    let text = match args.format {
+        Format::Json => report::json::render(&reports),
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            report::human::render(&reports, report::human::Style { color, width: 100 })
+        }
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+
+    let fail_on = match args.fail_on {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => policy.fail_on.unwrap_or(Severity::Error),
+    };
+    let failed = outcomes
+        .iter()
+        .flat_map(|o| &o.diagnostics)
+        .any(|d| d.severity >= fail_on);
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The known name closest to a mistyped one, when it is close enough to be a typo.
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

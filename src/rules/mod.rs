@@ -1,0 +1,201 @@
+//! The rule catalogue. Each rule is a function over a [`Context`] that pushes
+//! [`Finding`]s; its metadata and documentation live in `rules/<rule-id>.md`.
+//! The registry below is the one explicit list of rules.
+
+mod diff;
+pub mod meta;
+mod relation;
+
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+pub use diff::{Change, Removed};
+pub use relation::Relation;
+
+use crate::model::Solution;
+use crate::policy::PolicyValue;
+use crate::source::Location;
+use meta::RuleMeta;
+
+/// What a rule reports; the engine adds the rule id, severity and solution.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub message: String,
+    pub help: Option<String>,
+    pub component: Option<String>,
+    pub location: Location,
+    pub primary_label: Option<String>,
+    pub related: Vec<crate::diagnostic::Label>,
+}
+
+impl Finding {
+    pub fn new(message: impl Into<String>, location: Location) -> Self {
+        Self {
+            message: message.into(),
+            help: None,
+            component: None,
+            location,
+            primary_label: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn component(mut self, component: impl Into<String>) -> Self {
+        self.component = Some(component.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.primary_label = Some(label.into());
+        self
+    }
+
+    pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(crate::diagnostic::Label {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub candidate: &'a Solution,
+    pub baseline: Option<&'a Solution>,
+    pub relation: Relation,
+    /// `target.package-version` of the policy.
+    pub target_package_version: Option<&'a PolicyValue<String>>,
+    changes: OnceCell<Vec<Change<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        candidate: &'a Solution,
+        baseline: Option<&'a Solution>,
+        target_package_version: Option<&'a PolicyValue<String>>,
+    ) -> Self {
+        Self {
+            candidate,
+            baseline,
+            relation: relation::classify(candidate, baseline),
+            target_package_version,
+            changes: OnceCell::new(),
+        }
+    }
+
+    /// The baseline, when the candidate upgrades it (same unique name).
+    pub fn upgraded_baseline(&self) -> Option<&'a Solution> {
+        self.baseline.filter(|_| self.relation == Relation::Upgrade)
+    }
+
+    /// What an upgrade from the baseline to the candidate removes or changes:
+    /// empty unless this is an upgrade.
+    pub fn changes(&self) -> &[Change<'a>] {
+        self.changes.get_or_init(|| match self.upgraded_baseline() {
+            Some(baseline) => diff::diff(baseline, self.candidate),
+            None => Vec::new(),
+        })
+    }
+
+    /// Whether importing the candidate deletes what it lacks: an upgrade whose
+    /// version did not go down (installing an older version removes nothing;
+    /// `version-decreased` reports that case).
+    pub fn upgrade_deletes(&self) -> bool {
+        let Some(baseline) = self.upgraded_baseline() else {
+            return false;
+        };
+        let candidate = &self.candidate.manifest.version.value;
+        candidate.compare(&baseline.manifest.version.value) != Some(std::cmp::Ordering::Less)
+    }
+
+    /// The removals of the upgrade, when the import would carry them out.
+    pub fn removals(&self) -> impl Iterator<Item = &Removed<'a>> {
+        let applies = self.upgrade_deletes();
+        self.changes().iter().filter_map(move |c| match c {
+            Change::Removed(r) if applies => Some(r),
+            _ => None,
+        })
+    }
+}
+
+pub type CheckFn = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// One registered rule: its id, its documentation and its check.
+pub struct RuleDef {
+    pub id: &'static str,
+    /// The Rust module, which must be the id in snake case.
+    pub module: &'static str,
+    pub doc: &'static str,
+    pub check: CheckFn,
+}
+
+macro_rules! registry {
+    ($($id:literal => $module:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// Every rule, in catalogue order.
+        pub static REGISTRY: &[RuleDef] = &[$(RuleDef {
+            id: $id,
+            module: stringify!($module),
+            doc: include_str!(concat!("../../rules/", $id, ".md")),
+            check: $module::check,
+        }),*];
+    };
+}
+
+registry! {
+    "package-version-too-new" => package_version_too_new,
+    "package-version-edited" => package_version_edited,
+    "version-invalid" => version_invalid,
+    "version-not-incremented" => version_not_incremented,
+    "version-decreased" => version_decreased,
+    "managed-state-changed" => managed_state_changed,
+    "package-not-managed" => package_not_managed,
+    "patch-publisher-mismatch" => patch_publisher_mismatch,
+    "patch-version-invalid" => patch_version_invalid,
+    "patch-parent-mismatch" => patch_parent_mismatch,
+    "patch-managed-mismatch" => patch_managed_mismatch,
+    "baseline-mismatch" => baseline_mismatch,
+    "entity-removed" => entity_removed,
+    "attribute-removed" => attribute_removed,
+    "relationship-removed" => relationship_removed,
+    "optionset-removed" => optionset_removed,
+    "option-removed" => option_removed,
+    "attribute-type-changed" => attribute_type_changed,
+    "attribute-length-reduced" => attribute_length_reduced,
+}
+
+/// The metadata of every rule, parsed once from the embedded documents.
+///
+/// The documents are compiled in and a test parses every one of them, so a
+/// failure here is a build defect, not a user error.
+pub fn catalogue() -> &'static [RuleMeta] {
+    static CATALOGUE: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .map(|rule| {
+                meta::parse(rule.id, rule.doc)
+                    .unwrap_or_else(|e| panic!("invalid rule document compiled in: {e}"))
+            })
+            .collect()
+    })
+}
+
+pub fn meta_of(id: &str) -> Option<&'static RuleMeta> {
+    catalogue().iter().find(|m| m.id == id)
+}
+
+pub fn ids() -> Vec<&'static str> {
+    REGISTRY.iter().map(|r| r.id).collect()
+}
+
+/// `cts_project.cts_budget`: the component id of a column.
+pub fn column_id(entity: &str, attribute: &str) -> String {
+    format!("{entity}.{attribute}")
+}

@@ -1,0 +1,23 @@
+//! A relationship an upgrade would delete, with its lookup column and links.
+
+use super::{Context, Finding, Removed};
+
+pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(baseline) = ctx.upgraded_baseline() else {
+        return;
+    };
+    for removed in ctx.removals() {
+        let Removed::Relationship(relationship) = removed else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                format!("relationship `{}` was removed", removed.component()),
+                baseline.locate(relationship.span),
+            )
+            .component(removed.component())
+            .label("defined in the baseline")
+            .help("keep the relationship, or accept losing its lookup column and links with an `allow` entry"),
+        );
+    }
+}

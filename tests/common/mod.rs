@@ -1,0 +1,101 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use dvlint::engine::{self, Outcome};
+use dvlint::model::Solution;
+use dvlint::policy::Policy;
+
+/// Zips a folder in memory, keeping its relative paths: the zip loader then reads
+/// exactly what the folder loader reads.
+pub fn zip_folder(root: &Path) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut files = Vec::new();
+    collect_files(root, root, &mut files);
+    files.sort();
+    for (name, path) in files {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(&std::fs::read(path).unwrap()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// A zip from (member name, content) pairs.
+pub fn zip_members(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in members {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(content).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_files(root, &path, out);
+        } else {
+            let name = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((name, path));
+        }
+    }
+}
+
+pub fn load(path: &Path) -> Solution {
+    dvlint::package::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn load_as_zip(path: &Path, name: &str) -> Solution {
+    dvlint::package::load_zip_bytes(name, zip_folder(path))
+        .unwrap_or_else(|e| panic!("{} zipped: {e}", path.display()))
+}
+
+pub fn policy_in(dir: &Path) -> Policy {
+    let path = dir.join("dvlint.yaml");
+    if path.exists() {
+        Policy::load(&path, &dvlint::rules::ids()).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        Policy::default()
+    }
+}
+
+pub fn check(candidate: &Solution, baseline: Option<&Solution>, policy: &Policy) -> Outcome {
+    engine::check(candidate, baseline, policy)
+}
+
+/// The parts of a finding that do not depend on where the package came from.
+pub fn essence(outcome: &Outcome) -> Vec<(String, String, Option<String>, String)> {
+    let mut found: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.rule.to_owned(),
+                d.severity.to_string(),
+                d.component.clone(),
+                d.message.clone(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+pub const REMOVAL_RULES: [&str; 5] = [
+    "entity-removed",
+    "attribute-removed",
+    "relationship-removed",
+    "optionset-removed",
+    "option-removed",
+];

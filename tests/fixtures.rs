@@ -1,0 +1,163 @@
+//! Every rule against its fixtures, through both loaders: failing cases fire the
+//! rule, `ok-*` cases keep it quiet, and the rendered output is snapshotted.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{check, essence, load, load_as_zip, policy_in, REMOVAL_RULES};
+use dvlint::report::{self, SolutionReport};
+
+struct Case {
+    rule: String,
+    name: String,
+    dir: PathBuf,
+}
+
+impl Case {
+    fn passing(&self) -> bool {
+        self.name.starts_with("ok-")
+    }
+
+    fn baseline_dir(&self) -> Option<PathBuf> {
+        Some(self.dir.join("baseline")).filter(|p| p.is_dir())
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for rule in dvlint::rules::REGISTRY {
+        let dir = Path::new("tests/fixtures").join(rule.id);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                cases.push(Case {
+                    rule: rule.id.to_owned(),
+                    name: path.file_name().unwrap().to_string_lossy().into_owned(),
+                    dir: path,
+                });
+            }
+        }
+    }
+    cases.sort_by(|a, b| a.dir.cmp(&b.dir));
+    assert!(!cases.is_empty(), "no fixtures found");
+    cases
+}
+
+#[test]
+fn failing_cases_fire_their_rule_and_ok_cases_stay_quiet() {
+    let mut problems = Vec::new();
+    for case in cases() {
+        let candidate = load(&case.dir.join("candidate"));
+        let baseline = case.baseline_dir().map(|b| load(&b));
+        let policy = policy_in(&case.dir);
+        let outcome = check(&candidate, baseline.as_ref(), &policy);
+        let fired = outcome.diagnostics.iter().any(|d| d.rule == case.rule);
+        if case.passing() == fired {
+            problems.push(format!(
+                "{}/{}: expected {} `{}`, got {:?}",
+                case.rule,
+                case.name,
+                if case.passing() { "no" } else { "a" },
+                case.rule,
+                essence(&outcome)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+#[test]
+fn zip_and_folder_forms_give_the_same_findings() {
+    for case in cases() {
+        let policy = policy_in(&case.dir);
+        let candidate = load(&case.dir.join("candidate"));
+        let baseline = case.baseline_dir().map(|b| load(&b));
+        let from_folders = check(&candidate, baseline.as_ref(), &policy);
+
+        let candidate_zip = load_as_zip(&case.dir.join("candidate"), "candidate.zip");
+        let baseline_zip = case
+            .baseline_dir()
+            .map(|b| load_as_zip(&b, "baseline.zip"));
+        let from_zips = check(&candidate_zip, baseline_zip.as_ref(), &policy);
+        assert_eq!(
+            essence(&from_folders),
+            essence(&from_zips),
+            "{}/{}",
+            case.rule,
+            case.name
+        );
+        for (folder, zipped) in from_folders.diagnostics.iter().zip(&from_zips.diagnostics) {
+            assert_eq!(
+                folder.location.line_col(),
+                zipped.location.line_col(),
+                "{}/{}: same file, same line",
+                case.rule,
+                case.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fixture_against_itself_removes_nothing() {
+    for case in cases() {
+        for side in ["candidate", "baseline"] {
+            let dir = case.dir.join(side);
+            if !dir.is_dir() {
+                continue;
+            }
+            let solution = load(&dir);
+            let outcome = check(&solution, Some(&solution), &policy_in(&case.dir));
+            let removals: Vec<_> = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    REMOVAL_RULES.contains(&d.rule)
+                        || d.rule.starts_with("attribute-")
+                        || d.rule == "baseline-mismatch"
+                })
+                .map(|d| &d.message)
+                .collect();
+            assert!(
+                removals.is_empty(),
+                "{}/{}/{side} against itself: {removals:?}",
+                case.rule,
+                case.name
+            );
+        }
+    }
+}
+
+fn render(case: &Case) -> (String, String) {
+    let candidate = load(&case.dir.join("candidate"));
+    let baseline = case.baseline_dir().map(|b| load(&b));
+    let outcome = check(&candidate, baseline.as_ref(), &policy_in(&case.dir));
+    let reports = [SolutionReport {
+        candidate: &candidate,
+        baseline: baseline.as_ref(),
+        diagnostics: &outcome.diagnostics,
+        allowed: outcome.allowed,
+    }];
+    let human = report::human::render(
+        &reports,
+        report::human::Style {
+            color: false,
+            width: 100,
+        },
+    );
+    (human, report::json::render(&reports))
+}
+
+#[test]
+fn rendered_findings_match_their_snapshots() {
+    for case in cases().into_iter().filter(|c| !c.passing()) {
+        let (human, json) = render(&case);
+        let name = format!("{}__{}", case.rule, case.name);
+        insta::assert_snapshot!(format!("{name}__human"), human);
+        insta::assert_snapshot!(format!("{name}__json"), json);
+    }
+}

@@ -57,7 +57,11 @@ fn rules_table() -> String {
     let width = catalogue.iter().map(|m| m.id.len()).max().unwrap_or(0);
     let mut text = String::new();
     for meta in catalogue {
-        let baseline = if meta.requires_baseline { "baseline" } else { "" };
+        let baseline = if meta.requires_baseline {
+            "baseline"
+        } else {
+            ""
+        };
         text.push_str(&format!(
             "{:<width$}  {:<7}  {:<8}  {}\n",
             meta.id,

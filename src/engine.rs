@@ -16,9 +16,9 @@ pub struct Outcome {
 
 /// The level a rule runs at: the policy's, or the rule's default.
 pub fn level_of(policy: &Policy, rule: &str) -> Level {
-    policy.level_of(rule).unwrap_or_else(|| {
-        rules::meta_of(rule).map_or(Level::Off, |meta| meta.default_level)
-    })
+    policy
+        .level_of(rule)
+        .unwrap_or_else(|| rules::meta_of(rule).map_or(Level::Off, |meta| meta.default_level))
 }
 
 pub fn check(candidate: &Solution, baseline: Option<&Solution>, policy: &Policy) -> Outcome {

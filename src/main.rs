@@ -15,7 +15,11 @@ fn main() -> ExitCode {
         Err(error) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { EXIT_FAILURE as u8 } else { 0 });
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_FAILURE as u8
+            } else {
+                0
+            });
         }
     };
     let mut stdout = std::io::stdout().lock();

@@ -1,5 +1,7 @@
 //! The `dvlint` binary as a user runs it: exit codes, streams and messages.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common;
 
 use std::path::Path;
@@ -113,7 +115,14 @@ fn findings_at_the_fail_on_level_exit_1() {
     assert!(stdout(&output).ends_with("1 warning in ContosoCore 1.3.0.0 (baseline 1.2.0.0)\n"));
     // ...but is with --fail-on warning.
     let output = dvlint(
-        &["check", "newer", "--baseline", "new", "--fail-on", "warning"],
+        &[
+            "check",
+            "newer",
+            "--baseline",
+            "new",
+            "--fail-on",
+            "warning",
+        ],
         temp.path(),
     );
     assert_exit(&output, 1);
@@ -184,8 +193,14 @@ fn solutions_listed_in_the_policy_are_checked_without_paths() {
     let output = dvlint(&["check"], temp.path());
     assert_exit(&output, 1);
     let text = stdout(&output);
-    assert!(text.contains("1 error in ContosoCore 1.2.0.0 (baseline 1.2.0.0)\n"), "{text}");
-    assert!(text.contains("no problems in ContosoSales 1.2.0.0\n"), "{text}");
+    assert!(
+        text.contains("1 error in ContosoCore 1.2.0.0 (baseline 1.2.0.0)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no problems in ContosoSales 1.2.0.0\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -261,7 +276,10 @@ fn a_folder_holding_one_solution_below_it_is_found() {
         SOLUTION_XML,
         CUSTOMIZATIONS_XML,
     );
-    assert_clean_failure(&dvlint(&["check", "project"], temp.path()), "holds 2 solutions");
+    assert_clean_failure(
+        &dvlint(&["check", "project"], temp.path()),
+        "holds 2 solutions",
+    );
 }
 
 #[test]
@@ -299,7 +317,11 @@ fn broken_zips_are_exit_2_naming_the_file() {
     std::fs::write(temp.path().join("corrupt.zip"), corrupt).unwrap();
     let output = dvlint(&["check", "corrupt.zip"], temp.path());
     assert_exit(&output, 2);
-    assert!(stderr(&output).contains("corrupt.zip"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("corrupt.zip"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -353,10 +375,7 @@ fn absurd_nesting_is_refused() {
         "</x>".repeat(100_000)
     );
     export(&temp.path().join("pkg"), SOLUTION_XML, &deep);
-    assert_clean_failure(
-        &dvlint(&["check", "pkg"], temp.path()),
-        "nested more than",
-    );
+    assert_clean_failure(&dvlint(&["check", "pkg"], temp.path()), "nested more than");
 }
 
 #[test]
@@ -382,9 +401,7 @@ fn non_utf8_and_missing_manifest_parts_are_exit_2() {
 #[test]
 fn a_bom_and_declaration_are_accepted() {
     let temp = tempfile::tempdir().unwrap();
-    let with_bom = format!(
-        "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{SOLUTION_XML}"
-    );
+    let with_bom = format!("\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{SOLUTION_XML}");
     export(&temp.path().join("pkg"), &with_bom, CUSTOMIZATIONS_XML);
     assert_exit(&dvlint(&["check", "pkg"], temp.path()), 0);
 }

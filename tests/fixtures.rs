@@ -1,6 +1,8 @@
 //! Every rule against its fixtures, through both loaders: failing cases fire the
 //! rule, `ok-*` cases keep it quiet, and the rendered output is snapshotted.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -79,9 +81,7 @@ fn zip_and_folder_forms_give_the_same_findings() {
         let from_folders = check(&candidate, baseline.as_ref(), &policy);
 
         let candidate_zip = load_as_zip(&case.dir.join("candidate"), "candidate.zip");
-        let baseline_zip = case
-            .baseline_dir()
-            .map(|b| load_as_zip(&b, "baseline.zip"));
+        let baseline_zip = case.baseline_dir().map(|b| load_as_zip(&b, "baseline.zip"));
         let from_zips = check(&candidate_zip, baseline_zip.as_ref(), &policy);
         assert_eq!(
             essence(&from_folders),

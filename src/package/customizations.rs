@@ -143,9 +143,9 @@ fn parse_entity_info(
 ) -> Result<Option<EntityInfo>, LoadError> {
     let mut result = None;
     each_child(cur, element, "entity", |cur, entity| {
-        let name = cur.attr(entity, "Name")?.ok_or_else(|| {
-            cur.error_at(entity.span.start, "<entity> has no `Name` attribute")
-        })?;
+        let name = cur
+            .attr(entity, "Name")?
+            .ok_or_else(|| cur.error_at(entity.span.start, "<entity> has no `Name` attribute"))?;
         let unmodified = cur.unmodified(entity)?;
         let mut attributes = BTreeMap::new();
         each_child(cur, entity, "attributes", |cur, list| {
@@ -219,7 +219,10 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     })
 }
 
-fn parse_option_set(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<OptionSet, LoadError> {
+fn parse_option_set(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+) -> Result<OptionSet, LoadError> {
     let name = cur
         .attr(element, "Name")?
         .map(|n| n.value)
@@ -231,9 +234,7 @@ fn parse_option_set(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Op
         while let Some(child) = cur.next_child()? {
             match child.name() {
                 b"OptionSetType" => kind = Some(cur.text(&child)?.value),
-                b"options" | b"states" | b"statuses" => {
-                    parse_options(cur, &child, &mut options)?
-                }
+                b"options" | b"states" | b"statuses" => parse_options(cur, &child, &mut options)?,
                 _ => cur.skip(&child)?,
             }
         }
@@ -298,7 +299,10 @@ fn parse_relationship(
     element: &Element<'_>,
 ) -> Result<Relationship, LoadError> {
     let name = cur.attr(element, "Name")?.ok_or_else(|| {
-        cur.error_at(element.span.start, "<EntityRelationship> has no `Name` attribute")
+        cur.error_at(
+            element.span.start,
+            "<EntityRelationship> has no `Name` attribute",
+        )
     })?;
     let unmodified = cur.unmodified(element)?;
     let mut kind = None;

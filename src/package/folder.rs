@@ -116,12 +116,18 @@ impl PackageFiles for FolderFiles {
     fn list(&self, dir: &str) -> Result<Vec<(String, bool)>, LoadError> {
         let path = self.path_of(dir);
         let entries = fs::read_dir(&path).map_err(|e| {
-            LoadError::file(path.display().to_string(), format!("cannot list folder: {e}"))
+            LoadError::file(
+                path.display().to_string(),
+                format!("cannot list folder: {e}"),
+            )
         })?;
         let mut listed = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| {
-                LoadError::file(path.display().to_string(), format!("cannot list folder: {e}"))
+                LoadError::file(
+                    path.display().to_string(),
+                    format!("cannot list folder: {e}"),
+                )
             })?;
             let is_dir = fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
             listed.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
@@ -133,7 +139,8 @@ impl PackageFiles for FolderFiles {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let full = self.path_of(path);
         let shown = full.display().to_string();
-        let file = fs::File::open(&full).map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
+        let file = fs::File::open(&full)
+            .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)

@@ -36,8 +36,12 @@ pub fn parse(cur: &mut XmlCursor<'_>) -> Result<(PackageInfo, Manifest), LoadErr
             }
         }
     }
-    let manifest = manifest
-        .ok_or_else(|| cur.error_at(root.span.start, "no <SolutionManifest> in <ImportExportXml>"))?;
+    let manifest = manifest.ok_or_else(|| {
+        cur.error_at(
+            root.span.start,
+            "no <SolutionManifest> in <ImportExportXml>",
+        )
+    })?;
     Ok((package, manifest))
 }
 
@@ -170,7 +174,9 @@ fn parse_root_components(
         if child.is("RootComponent") {
             let kind = cur.attr(&child, "type")?.and_then(|t| t.value.parse().ok());
             let schema_name = cur.attr(&child, "schemaName")?;
-            let behavior = cur.attr(&child, "behavior")?.and_then(|b| b.value.parse().ok());
+            let behavior = cur
+                .attr(&child, "behavior")?
+                .and_then(|b| b.value.parse().ok());
             if let (Some(kind), Some(schema_name)) = (kind, schema_name) {
                 components.push(RootComponent {
                     kind,

@@ -73,7 +73,10 @@ trait PackageFiles {
 /// Which layout a package's files follow.
 enum Layout {
     /// `solution.xml` + `customizations.xml` at the root.
-    Export { solution: String, customizations: String },
+    Export {
+        solution: String,
+        customizations: String,
+    },
     /// `Other/Solution.xml` and the split-out component folders.
     Unpacked { other: String, solution: String },
 }

@@ -379,12 +379,19 @@ mod tests {
         cur.root().unwrap();
         let b = cur.next_child().unwrap().unwrap();
         let err = cur.text(&b).err().unwrap();
-        assert!(err.to_string().contains("undeclared entity `&lol;`"), "{err}");
+        assert!(
+            err.to_string().contains("undeclared entity `&lol;`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn bounds_nesting_depth() {
-        let text = format!("{}{}", "<a>".repeat(MAX_DEPTH + 5), "</a>".repeat(MAX_DEPTH + 5));
+        let text = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 5),
+            "</a>".repeat(MAX_DEPTH + 5)
+        );
         let mut cur = cursor(&text);
         let root = cur.root().unwrap();
         let err = cur.skip(&root).err().unwrap();

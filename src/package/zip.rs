@@ -25,7 +25,8 @@ pub struct ZipFiles {
 impl ZipFiles {
     pub fn open(path: &Path) -> Result<Self, LoadError> {
         let shown = path.display().to_string();
-        let file = File::open(path).map_err(|e| LoadError::file(&shown, format!("cannot open: {e}")))?;
+        let file =
+            File::open(path).map_err(|e| LoadError::file(&shown, format!("cannot open: {e}")))?;
         Self::new(shown, Box::new(BufReader::new(file)))
     }
 
@@ -119,9 +120,7 @@ impl PackageFiles for ZipFiles {
         if bytes.len() as u64 != declared {
             return Err(LoadError::file(
                 &shown,
-                format!(
-                    "corrupt zip member: inflates to more than its declared {declared} bytes"
-                ),
+                format!("corrupt zip member: inflates to more than its declared {declared} bytes"),
             ));
         }
         Ok(bytes)

@@ -61,7 +61,10 @@ pub fn summary_line(report: &SolutionReport<'_>) -> String {
         (summary.infos, "info"),
     ] {
         if count > 0 {
-            counts.push(format!("{count} {noun}{}", if count == 1 { "" } else { "s" }));
+            counts.push(format!(
+                "{count} {noun}{}",
+                if count == 1 { "" } else { "s" }
+            ));
         }
     }
     let counts = if counts.is_empty() {
@@ -119,7 +122,10 @@ impl Window {
             }
             to = line_end(to);
         }
-        let first_line = text.as_bytes()[..from].iter().filter(|&&b| b == b'\n').count();
+        let first_line = text.as_bytes()[..from]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         Window {
             name: location.path().to_owned(),
             text: text[from..to].to_owned(),
@@ -136,14 +142,11 @@ impl SourceCode for Window {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let local = SourceSpan::new(
-            span.offset().saturating_sub(self.offset).into(),
-            span.len(),
-        );
-        let inner = self
-            .text
-            .as_str()
-            .read_span(&local, context_lines_before, context_lines_after)?;
+        let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
+        let inner =
+            self.text
+                .as_str()
+                .read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -201,7 +204,10 @@ impl<'a> Finding<'a> {
                 span: span(&label.location),
             })
             .collect();
-        let hidden = diagnostic.related.len().saturating_sub(MAX_RELATED_SNIPPETS);
+        let hidden = diagnostic
+            .related
+            .len()
+            .saturating_sub(MAX_RELATED_SNIPPETS);
         if hidden > 0 {
             related.push(Related {
                 message: format!("and {hidden} more (see --format json for all)"),
@@ -247,10 +253,9 @@ impl miette::Diagnostic for Finding<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = self.diagnostic.primary_label.clone();
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            label,
-            span(&self.diagnostic.location),
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(label, span(&self.diagnostic.location)),
+        )))
     }
 }
 

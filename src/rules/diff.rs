@@ -134,7 +134,11 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
                 .count();
             changes.push(Change::Removed(Removed::Table {
                 entity,
-                columns: entity.attributes.values().filter(|a| is_owned_column(a)).count(),
+                columns: entity
+                    .attributes
+                    .values()
+                    .filter(|a| is_owned_column(a))
+                    .count(),
                 relationships,
             }));
             continue;
@@ -175,7 +179,13 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
         match candidate.option_sets.get(key) {
             None => changes.push(Change::Removed(Removed::OptionSet(option_set))),
             Some(now) if now.unmodified => {}
-            Some(now) => removed_options(&option_set.name.to_ascii_lowercase(), true, option_set, now, &mut changes),
+            Some(now) => removed_options(
+                &option_set.name.to_ascii_lowercase(),
+                true,
+                option_set,
+                now,
+                &mut changes,
+            ),
         }
     }
     changes

@@ -430,3 +430,19 @@ fn listing(dir: &Path) -> Vec<(String, u64)> {
     found.sort();
     found
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_package_is_refused_and_never_printed() {
+    let temp = tempfile::tempdir().unwrap();
+    let secret = temp.path().join("secret.xml");
+    std::fs::write(&secret, "<Entity><Name>top-secret-value</Name></Entity>").unwrap();
+    let pkg = temp.path().join("pkg");
+    std::fs::create_dir_all(pkg.join("Other")).unwrap();
+    std::fs::create_dir_all(pkg.join("Entities/cts_Project")).unwrap();
+    std::fs::write(pkg.join("Other/Solution.xml"), SOLUTION_XML).unwrap();
+    std::os::unix::fs::symlink(&secret, pkg.join("Entities/cts_Project/Entity.xml")).unwrap();
+    let output = dvlint(&["check", "pkg"], temp.path());
+    assert_clean_failure(&output, "leads outside the solution folder");
+    assert!(!stderr(&output).contains("top-secret-value"));
+}

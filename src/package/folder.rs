@@ -12,11 +12,29 @@ const SEARCH_DEPTH: usize = 3;
 
 pub struct FolderFiles {
     root: PathBuf,
+    /// The root with every link resolved: what a file must stay inside.
+    real_root: Option<PathBuf>,
 }
 
 impl FolderFiles {
     pub fn new(root: PathBuf) -> Self {
-        Self { root }
+        let real_root = fs::canonicalize(&root).ok();
+        Self { root, real_root }
+    }
+
+    /// Refuses a path that a symbolic link leads out of the solution folder.
+    fn check_inside(&self, full: &Path, shown: &str) -> Result<(), LoadError> {
+        let (Some(root), Ok(real)) = (&self.real_root, fs::canonicalize(full)) else {
+            return Ok(());
+        };
+        if real.starts_with(root) {
+            Ok(())
+        } else {
+            Err(LoadError::file(
+                shown,
+                "is a link that leads outside the solution folder; refusing to read it",
+            ))
+        }
     }
 
     fn path_of(&self, path: &str) -> PathBuf {
@@ -139,6 +157,7 @@ impl PackageFiles for FolderFiles {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let full = self.path_of(path);
         let shown = full.display().to_string();
+        self.check_inside(&full, &shown)?;
         let file = fs::File::open(&full)
             .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
         let mut bytes = Vec::new();

@@ -275,3 +275,69 @@ pub struct Relationship {
     pub entities: Vec<String>,
     pub unmodified: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> SolutionVersion {
+        SolutionVersion::parse(text)
+    }
+
+    #[test]
+    fn real_version_shapes_parse() {
+        for text in [
+            "1.0.0.6",
+            "2.0",
+            "0.0.7",
+            "0.0.0051",
+            "8.1.0000.0359",
+            "1.23091.1",
+        ] {
+            assert!(v(text).is_valid(), "{text}");
+        }
+        assert_eq!(v("0.0.0051").parts, Some([0, 0, 51, 0]));
+        assert_eq!(v(" 1.2 ").raw, "1.2");
+    }
+
+    #[test]
+    fn invalid_versions_are_recognised() {
+        for text in [
+            "",
+            "1",
+            "1.2.3.4.5",
+            "1.0.beta",
+            "1..2",
+            "-1.0",
+            "1.0.",
+            "v1.0",
+            "1.2.3.99999999999999999999",
+        ] {
+            assert!(!v(text).is_valid(), "{text}");
+        }
+    }
+
+    #[test]
+    fn versions_compare_numerically_part_by_part() {
+        assert_eq!(v("1.61").compare(&v("1.7")), Some(Ordering::Greater));
+        assert_eq!(v("1.0").compare(&v("1.0.0.0")), Some(Ordering::Equal));
+        assert_eq!(
+            v("0.0.0051").compare(&v("0.0.0005")),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            v("2.0.0").compare(&v("1.99.99.99")),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(v("1.0.x").compare(&v("1.0")), None);
+    }
+
+    #[test]
+    fn managed_both_matches_either_state() {
+        assert!(Managed::Both.compatible_with(Managed::Managed));
+        assert!(Managed::Unmanaged.compatible_with(Managed::Both));
+        assert!(!Managed::Managed.compatible_with(Managed::Unmanaged));
+        assert_eq!(Managed::from_xml("2"), Some(Managed::Both));
+        assert_eq!(Managed::from_xml("3"), None);
+    }
+}

@@ -41,7 +41,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, RunError> {
             let meta = rules::meta_of(&rule).ok_or_else(|| {
                 RunError::Usage(format!(
                     "unknown rule `{rule}`{}; `dvlint rules` lists them",
-                    closest(&rule, &rules::ids())
+                    crate::policy::suggest(&rule, &rules::ids())
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default()
                 ))
@@ -228,14 +228,4 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
         .flat_map(|o| &o.diagnostics)
         .any(|d| d.severity >= fail_on);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-/// The known name closest to a mistyped one, when it is close enough to be a typo.
-fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }

@@ -242,6 +242,11 @@ pub struct Attribute {
     pub local_options: Option<OptionSet>,
     /// `<OptionSetName>`: the global choice this column uses.
     pub global_option_set: Option<Spanned<String>>,
+    /// `PrimaryName` in `<DisplayMask>`: the column lives and dies with its table.
+    pub is_primary_name: bool,
+    /// `<CalculationOf>` (lower case): a platform companion such as a money column's
+    /// `_base` column, which goes with the column it is computed from.
+    pub calculation_of: Option<String>,
 }
 
 /// A choice: global (under `optionsets`) or local to a column.
@@ -273,6 +278,8 @@ pub struct Relationship {
     /// Lower-case logical names of the tables it joins (both sides of a 1:N, or
     /// the first and second tables of an N:N).
     pub entities: Vec<String>,
+    /// The lookup column of a one-to-many relationship: (table, column), lower case.
+    pub lookup: Option<(String, String)>,
     pub unmodified: bool,
 }
 

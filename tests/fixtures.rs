@@ -21,6 +21,13 @@ impl Case {
         self.name.starts_with("ok-")
     }
 
+    /// Other rules the case is expected to fire, listed one a line in its `also` file.
+    fn also(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join("also"))
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
     fn baseline_dir(&self) -> Option<PathBuf> {
         Some(self.dir.join("baseline")).filter(|p| p.is_dir())
     }
@@ -58,6 +65,19 @@ fn failing_cases_fire_their_rule_and_ok_cases_stay_quiet() {
         let policy = policy_in(&case.dir);
         let outcome = check(&candidate, baseline.as_ref(), &policy);
         let fired = outcome.diagnostics.iter().any(|d| d.rule == case.rule);
+        let also = case.also();
+        let stray: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule != case.rule && !also.iter().any(|a| a == d.rule))
+            .map(|d| d.rule)
+            .collect();
+        if !stray.is_empty() {
+            problems.push(format!(
+                "{}/{}: unexpected findings of {stray:?} (list expected ones in `also`)",
+                case.rule, case.name
+            ));
+        }
         if case.passing() == fired {
             problems.push(format!(
                 "{}/{}: expected {} `{}`, got {:?}",

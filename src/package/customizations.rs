@@ -170,6 +170,8 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     let mut is_custom = None;
     let mut local_options = None;
     let mut global_option_set = None;
+    let mut is_primary_name = false;
+    let mut calculation_of = None;
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
@@ -191,6 +193,17 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
                     global_option_set = Some(cur.text(&child)?).filter(|n| !n.value.is_empty())
                 }
                 b"optionset" => local_options = Some(parse_option_set(cur, &child)?),
+                b"DisplayMask" => {
+                    is_primary_name = cur
+                        .text(&child)?
+                        .value
+                        .split('|')
+                        .any(|m| m == "PrimaryName")
+                }
+                b"CalculationOf" => {
+                    calculation_of =
+                        Some(cur.text(&child)?.value.to_ascii_lowercase()).filter(|c| !c.is_empty())
+                }
                 _ => cur.skip(&child)?,
             }
         }
@@ -216,6 +229,8 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
         unmodified,
         local_options,
         global_option_set,
+        is_primary_name,
+        calculation_of,
     })
 }
 
@@ -307,15 +322,23 @@ fn parse_relationship(
     let unmodified = cur.unmodified(element)?;
     let mut kind = None;
     let mut entities = Vec::new();
+    let mut referencing = None;
+    let mut lookup_column = None;
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
                 b"EntityRelationshipType" => kind = Some(cur.text(&child)?.value),
+                b"ReferencingAttributeName" => {
+                    lookup_column = Some(cur.text(&child)?.value.to_ascii_lowercase())
+                }
                 b"ReferencingEntityName"
                 | b"ReferencedEntityName"
                 | b"FirstEntityName"
                 | b"SecondEntityName" => {
                     let entity = cur.text(&child)?.value.to_ascii_lowercase();
+                    if child.is("ReferencingEntityName") {
+                        referencing = Some(entity.clone());
+                    }
                     if !entity.is_empty() && !entities.contains(&entity) {
                         entities.push(entity);
                     }
@@ -329,6 +352,9 @@ fn parse_relationship(
         span: element.span,
         kind,
         entities,
+        lookup: referencing
+            .zip(lookup_column)
+            .filter(|(table, column)| !table.is_empty() && !column.is_empty()),
         unmodified,
     })
 }

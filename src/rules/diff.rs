@@ -37,7 +37,12 @@ pub enum Removed<'a> {
         entity: &'a str,
         attribute: &'a Attribute,
     },
-    Relationship(&'a Relationship),
+    Relationship {
+        relationship: &'a Relationship,
+        /// The lookup column (`table.column`) that goes with it, when the baseline
+        /// has it and the candidate does not: reported here, not on its own.
+        lookup: Option<String>,
+    },
     OptionSet(&'a OptionSet),
     Option {
         /// `cts_priority` for a global choice, `cts_project.cts_stage` for a local one.
@@ -53,7 +58,7 @@ impl Removed<'_> {
         match self {
             Removed::Table { entity, .. } => entity.logical_name.clone(),
             Removed::Column { entity, attribute } => column_id(entity, &attribute.logical_name),
-            Removed::Relationship(r) => r.name.to_ascii_lowercase(),
+            Removed::Relationship { relationship, .. } => relationship.name.to_ascii_lowercase(),
             Removed::OptionSet(o) => o.name.to_ascii_lowercase(),
             Removed::Option { owner, option, .. } => format!("{owner}:{}", option.value),
         }
@@ -64,7 +69,7 @@ impl Removed<'_> {
         let kind = match self {
             Removed::Table { .. } => "table",
             Removed::Column { .. } => "column",
-            Removed::Relationship(_) => "relationship",
+            Removed::Relationship { .. } => "relationship",
             Removed::OptionSet(_) => "global choice",
             Removed::Option { .. } => "option",
         };
@@ -75,7 +80,7 @@ impl Removed<'_> {
         match self {
             Removed::Table { entity, .. } => entity.span,
             Removed::Column { attribute, .. } => attribute.span,
-            Removed::Relationship(r) => r.span,
+            Removed::Relationship { relationship, .. } => relationship.span,
             Removed::OptionSet(o) => o.span,
             Removed::Option { option, .. } => option.span,
         }
@@ -119,8 +124,48 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
         })
         .map(|(name, _)| name.as_str())
         .collect();
+    let column_gone = |table: &str, column: &str| {
+        baseline
+            .entities
+            .get(table)
+            .and_then(|e| e.attributes.get(column))
+            .is_some_and(is_owned_column)
+            && candidate
+                .entities
+                .get(table)
+                .is_none_or(|e| !e.attributes.contains_key(column))
+    };
 
     let mut changes = Vec::new();
+    // Relationships first: a removed relationship takes its lookup column with it.
+    let mut removed_relationships = Vec::new();
+    for (key, relationship) in &baseline.relationships {
+        let folded = relationship
+            .entities
+            .iter()
+            .any(|e| removed_tables.contains(e.as_str()));
+        if !relationship.unmodified && !folded && !candidate.relationships.contains_key(key) {
+            let lookup = relationship
+                .lookup
+                .as_ref()
+                .filter(|(table, column)| column_gone(table, column));
+            removed_relationships.push((relationship, lookup));
+        }
+    }
+    // A lookup exists as long as its relationship does.
+    let mut lookups_accounted: BTreeSet<(&str, &str)> = candidate
+        .relationships
+        .values()
+        .filter_map(|r| r.lookup.as_ref())
+        .map(|(table, column)| (table.as_str(), column.as_str()))
+        .collect();
+    lookups_accounted.extend(
+        removed_relationships
+            .iter()
+            .filter_map(|(_, lookup)| *lookup)
+            .map(|(table, column)| (table.as_str(), column.as_str())),
+    );
+
     for (name, entity) in &baseline.entities {
         if removed_tables.contains(name.as_str()) {
             let relationships = baseline
@@ -150,10 +195,21 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
             }
             match after.and_then(|e| e.attributes.get(column)) {
                 None if is_owned_column(attribute) => {
-                    changes.push(Change::Removed(Removed::Column {
-                        entity: name,
-                        attribute,
-                    }))
+                    // The primary name column goes only with its table.
+                    let table_kept = after.is_some() && attribute.is_primary_name;
+                    let with_relationship =
+                        lookups_accounted.contains(&(name.as_str(), column.as_str()));
+                    // A money column's `_base` companion goes with the money column.
+                    let companion = attribute
+                        .calculation_of
+                        .as_deref()
+                        .is_some_and(|of| column_gone(name, of));
+                    if !table_kept && !with_relationship && !companion {
+                        changes.push(Change::Removed(Removed::Column {
+                            entity: name,
+                            attribute,
+                        }));
+                    }
                 }
                 None => {}
                 Some(now) if now.unmodified => {}
@@ -162,14 +218,11 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
         }
     }
 
-    for (key, relationship) in &baseline.relationships {
-        let folded = relationship
-            .entities
-            .iter()
-            .any(|e| removed_tables.contains(e.as_str()));
-        if !relationship.unmodified && !folded && !candidate.relationships.contains_key(key) {
-            changes.push(Change::Removed(Removed::Relationship(relationship)));
-        }
+    for (relationship, lookup) in removed_relationships {
+        changes.push(Change::Removed(Removed::Relationship {
+            relationship,
+            lookup: lookup.map(|(table, column)| column_id(table, column)),
+        }));
     }
 
     for (key, option_set) in &baseline.option_sets {

@@ -94,6 +94,21 @@ impl<'a> Context<'a> {
         self.baseline.filter(|_| self.relation == Relation::Upgrade)
     }
 
+    /// The baseline, when the candidate is a patch of it: its `<ParentSolution>` names
+    /// the baseline (or, without one, its `<Parent>_Patch_<hex>` name does). Against
+    /// any other baseline only `patch-parent-mismatch` has something to say.
+    pub fn patch_parent(&self) -> Option<&'a Solution> {
+        let baseline = self.baseline.filter(|_| self.relation == Relation::Patch)?;
+        let manifest = &self.candidate.manifest;
+        let parent_name = match &manifest.parent {
+            Some(parent) => parent.unique_name.as_ref()?.value.as_str(),
+            None => relation::patched_name(&manifest.unique_name.value)?,
+        };
+        parent_name
+            .eq_ignore_ascii_case(&baseline.manifest.unique_name.value)
+            .then_some(baseline)
+    }
+
     /// What an upgrade from the baseline to the candidate removes or changes:
     /// empty unless this is an upgrade.
     pub fn changes(&self) -> &[Change<'a>] {

@@ -1,9 +1,9 @@
 //! A patch whose managed state differs from its parent's.
 
-use super::{Context, Finding, Relation};
+use super::{Context, Finding};
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(parent) = ctx.baseline.filter(|_| ctx.relation == Relation::Patch) else {
+    let Some(parent) = ctx.patch_parent() else {
         return;
     };
     let now = &ctx.candidate.manifest.managed;

@@ -11,12 +11,15 @@ fn prefix(publisher: &Publisher) -> &str {
 }
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(baseline) = ctx.baseline else {
+    // Against a baseline that is not the patch's parent, only the parent is wrong.
+    let original = match ctx.relation {
+        Relation::Patch => ctx.patch_parent(),
+        Relation::Update => ctx.baseline,
+        _ => None,
+    };
+    let Some(baseline) = original else {
         return;
     };
-    if !matches!(ctx.relation, Relation::Patch | Relation::Update) {
-        return;
-    }
     let now = &ctx.candidate.manifest.publisher;
     let original = &baseline.manifest.publisher;
     let same_name = now

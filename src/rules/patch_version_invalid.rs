@@ -3,10 +3,10 @@
 
 use std::cmp::Ordering;
 
-use super::{Context, Finding, Relation};
+use super::{Context, Finding};
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(parent) = ctx.baseline.filter(|_| ctx.relation == Relation::Patch) else {
+    let Some(parent) = ctx.patch_parent() else {
         return;
     };
     let version = &ctx.candidate.manifest.version;

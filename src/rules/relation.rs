@@ -20,11 +20,16 @@ pub enum Relation {
 
 /// Whether a unique name ends in `_Patch_` and 8 hex digits, as the platform names patches.
 pub fn named_like_patch(unique_name: &str) -> bool {
-    let Some(index) = unique_name.to_ascii_lowercase().rfind("_patch_") else {
-        return false;
-    };
+    patched_name(unique_name).is_some()
+}
+
+/// `ContosoCore` for `ContosoCore_Patch_0a1b2c3d`: the name of the solution a
+/// platform-named patch was cloned from.
+pub fn patched_name(unique_name: &str) -> Option<&str> {
+    let index = unique_name.to_ascii_lowercase().rfind("_patch_")?;
     let suffix = &unique_name[index + "_patch_".len()..];
-    index > 0 && suffix.len() == 8 && suffix.bytes().all(|b| b.is_ascii_hexdigit())
+    (index > 0 && suffix.len() == 8 && suffix.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| &unique_name[..index])
 }
 
 pub fn classify(candidate: &Solution, baseline: Option<&Solution>) -> Relation {

@@ -7,12 +7,20 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     for removed in ctx.removals() {
-        let Removed::Relationship(relationship) = removed else {
+        let Removed::Relationship {
+            relationship,
+            lookup,
+        } = removed
+        else {
             continue;
         };
+        let mut message = format!("relationship `{}` was removed", removed.component());
+        if let Some(column) = lookup {
+            message.push_str(&format!(", with its lookup column `{column}`"));
+        }
         out.push(
             Finding::new(
-                format!("relationship `{}` was removed", removed.component()),
+                message,
                 baseline.locate(relationship.span),
             )
             .component(removed.component())

@@ -181,3 +181,21 @@ fn rendered_findings_match_their_snapshots() {
         insta::assert_snapshot!(format!("{name}__json"), json);
     }
 }
+
+#[test]
+fn every_snapshot_belongs_to_a_failing_case() {
+    let expected: std::collections::BTreeSet<String> = cases()
+        .iter()
+        .filter(|c| !c.passing())
+        .flat_map(|c| {
+            ["human", "json"].map(|kind| format!("fixtures__{}__{}__{kind}.snap", c.rule, c.name))
+        })
+        .collect();
+    let present: std::collections::BTreeSet<String> = std::fs::read_dir("tests/snapshots")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("fixtures__") && name.ends_with(".snap"))
+        .collect();
+    let stale: Vec<_> = present.difference(&expected).collect();
+    assert!(stale.is_empty(), "snapshots of no case: {stale:?}");
+}

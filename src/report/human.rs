@@ -103,29 +103,14 @@ struct Window {
 
 impl Window {
     fn around(location: &Location, extra_lines: usize) -> Self {
-        let text = &location.file.text;
+        let file = &location.file;
+        let text = &file.text;
         let start = location.start.min(text.len());
         let end = location.end.clamp(start, text.len());
-        let mut from = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        for _ in 0..extra_lines {
-            if from == 0 {
-                break;
-            }
-            from = text[..from - 1].rfind('\n').map_or(0, |i| i + 1);
-        }
+        let first_line = file.line_of(start).0.saturating_sub(extra_lines);
+        let from = file.line_start(first_line);
         // Lines end after their newline: miette miscounts a last line without one.
-        let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
-        let mut to = line_end(end);
-        for _ in 0..extra_lines {
-            if to >= text.len() {
-                break;
-            }
-            to = line_end(to);
-        }
-        let first_line = text.as_bytes()[..from]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let to = file.line_start(file.line_of(end).0 + extra_lines + 1);
         Window {
             name: location.path().to_owned(),
             text: text[from..to].to_owned(),

@@ -446,3 +446,25 @@ fn a_link_out_of_the_package_is_refused_and_never_printed() {
     assert_clean_failure(&output, "leads outside the solution folder");
     assert!(!stderr(&output).contains("top-secret-value"));
 }
+
+#[test]
+fn every_kind_of_policy_error_is_reported_at_once_with_its_place() {
+    let temp = tempfile::tempdir().unwrap();
+    export(&temp.path().join("pkg"), SOLUTION_XML, CUSTOMIZATIONS_XML);
+    std::fs::write(
+        temp.path().join("strict.yaml"),
+        "fail_on: error\nrules:\n  entity-removed: fatal\nallow:\n  - rule: attribute-removed\n    component: \"a[\"\n",
+    )
+    .unwrap();
+    let output = dvlint(&["check", "pkg", "--policy", "strict.yaml"], temp.path());
+    assert_clean_failure(&output, "invalid policy `strict.yaml`");
+    let err = stderr(&output);
+    for expected in [
+        "strict.yaml:1:1: unknown key `fail_on`",
+        "strict.yaml:3:19: invalid severity `fatal`",
+        "strict.yaml:5:5: allow entry needs a `reason`",
+        "strict.yaml:6:16: invalid glob `a[`",
+    ] {
+        assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
+    }
+}

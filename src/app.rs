@@ -37,6 +37,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, RunError> {
             out.write_all(rules_table().as_bytes())?;
             Ok(EXIT_OK)
         }
+        Command::Init { path, force } => init(&path, force, out),
         Command::Explain { rule } => {
             let meta = rules::meta_of(&rule).ok_or_else(|| {
                 RunError::Usage(format!(
@@ -71,6 +72,57 @@ fn rules_table() -> String {
         ));
     }
     text
+}
+
+fn render(format: Format, reports: &[SolutionReport<'_>], color: bool) -> String {
+    match format {
+        Format::Human => report::human::render(reports, report::human::Style { color, width: 100 }),
+        Format::Json => report::json::render(reports),
+        Format::Sarif => report::sarif::render(reports),
+        Format::Github => report::github::render(reports),
+        Format::Junit => report::junit::render(reports),
+    }
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, then a rename.
+fn write_atomically(path: &Path, text: &str) -> Result<(), RunError> {
+    let failed =
+        |e: std::io::Error| RunError::Usage(format!("cannot write `{}`: {e}", path.display()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| RunError::Usage(format!("`{}` is not a file name", path.display())))?;
+    let temporary = path.with_file_name(format!(
+        ".{}.dvlint-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temporary, text).map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        failed(e)
+    })
+}
+
+fn append(path: &Path, text: &str) -> Result<(), RunError> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| RunError::Usage(format!("cannot write `{}`: {e}", path.display())))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn init(path: &Path, force: bool, out: &mut dyn Write) -> Result<i32, RunError> {
+    if path.exists() && !force {
+        return Err(RunError::Usage(format!(
+            "`{}` exists; pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    write_atomically(path, &crate::init::template())?;
+    writeln!(out, "wrote {}", path.display())?;
+    Ok(EXIT_OK)
 }
 
 /// One candidate to check and the baseline it follows.
@@ -205,16 +257,21 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
             baseline: baseline.as_ref(),
             diagnostics: &outcome.diagnostics,
             allowed: outcome.allowed,
+            rules_run: &outcome.rules_run,
         })
         .collect();
-    let text = match args.format {
-        Format::Json => report::json::render(&reports),
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::human::render(&reports, report::human::Style { color, width: 100 })
+    for output in &args.output {
+        write_atomically(&output.path, &render(output.format, &reports, false))?;
+    }
+    let uses_github =
+        args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
+    if uses_github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+            append(Path::new(&summary), &report::github::step_summary(&reports))?;
         }
-    };
-    out.write_all(text.as_bytes())?;
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    out.write_all(render(args.format, &reports, color).as_bytes())?;
     out.flush()?;
 
     let fail_on = match args.fail_on {

@@ -29,6 +29,15 @@ pub enum Command {
         /// The rule id, e.g. `attribute-removed`.
         rule: String,
     },
+    /// Write a commented `dvlint.yaml` with every key at its default.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "dvlint.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,9 +52,13 @@ pub struct CheckArgs {
     /// current folder up to the repository root.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Output format.
+    /// Output format printed on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write the report in another format to a file, e.g. `sarif=dvlint.sarif`
+    /// (repeatable).
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output)]
+    pub output: Vec<Output>,
     /// The lowest severity that makes the run fail (exit code 1).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
@@ -53,8 +66,39 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Findings with the XML they blame, for people.
     Human,
+    /// The versioned JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (and a job summary when `GITHUB_STEP_SUMMARY` is set).
+    Github,
+    /// JUnit XML, for CI test views such as Azure DevOps.
+    Junit,
+}
+
+/// `--output FORMAT=FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(text: &str) -> Result<Output, String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, like `sarif=dvlint.sarif`, not `{text}`"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown format `{format}`; expected human, json, sarif, github or junit")
+    })?;
+    if path.is_empty() {
+        return Err("the file name after `=` is empty".to_owned());
+    }
+    Ok(Output {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings an `allow` entry of the policy accepted.
     pub allowed: usize,
+    /// The rules that ran: switched on, with the baseline they need.
+    pub rules_run: Vec<&'static str>,
 }
 
 /// The level a rule runs at: the policy's, or the rule's default.
@@ -26,10 +28,16 @@ pub fn check(candidate: &Solution, baseline: Option<&Solution>, policy: &Policy)
     let context = Context::new(candidate, baseline, target);
     let mut diagnostics = Vec::new();
     let mut allowed = 0;
+    let mut rules_run = Vec::new();
     for rule in rules::REGISTRY {
         let Level::On(severity) = level_of(policy, rule.id) else {
             continue;
         };
+        let needs_baseline = rules::meta_of(rule.id).is_some_and(|m| m.requires_baseline);
+        if needs_baseline && baseline.is_none() {
+            continue;
+        }
+        rules_run.push(rule.id);
         let mut findings: Vec<Finding> = Vec::new();
         (rule.check)(&context, &mut findings);
         for finding in findings {
@@ -58,5 +66,6 @@ pub fn check(candidate: &Solution, baseline: Option<&Solution>, policy: &Policy)
     Outcome {
         diagnostics,
         allowed,
+        rules_run,
     }
 }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
+pub mod init;
 pub mod model;
 pub mod package;
 pub mod policy;

@@ -161,6 +161,7 @@ fn render(case: &Case) -> (String, String) {
         baseline: baseline.as_ref(),
         diagnostics: &outcome.diagnostics,
         allowed: outcome.allowed,
+        rules_run: &outcome.rules_run,
     }];
     let human = report::human::render(
         &reports,

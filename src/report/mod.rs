@@ -1,7 +1,11 @@
 //! Turning diagnostics into output. Nothing else in dvlint formats findings.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+mod paths;
+pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Solution;
@@ -12,6 +16,8 @@ pub struct SolutionReport<'a> {
     pub baseline: Option<&'a Solution>,
     pub diagnostics: &'a [Diagnostic],
     pub allowed: usize,
+    /// The rules that ran on this candidate.
+    pub rules_run: &'a [&'static str],
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1,0 +1,75 @@
+//! `dvlint init`: a commented `dvlint.yaml` with every key at its default.
+
+use crate::rules;
+
+/// The policy file `dvlint init` writes. It parses to the built-in defaults.
+pub fn template() -> String {
+    let catalogue = rules::catalogue();
+    let width = catalogue.iter().map(|m| m.id.len()).max().unwrap_or(0) + 1;
+    let mut rules_section = String::new();
+    for meta in catalogue {
+        rules_section.push_str(&format!(
+            "  {:<width$} {:<8} # {}\n",
+            format!("{}:", meta.id),
+            meta.default_level.to_string(),
+            meta.summary
+        ));
+    }
+    format!(
+        r#"# dvlint policy: what `dvlint check` enforces. Every key is optional; the values
+# below are the defaults. Rule pages: `dvlint explain <rule>`.
+
+# The newest SolutionPackageVersion every target environment imports. Without it,
+# package-version-too-new stays quiet. Example: a test environment still on 9.1.
+target: {{}}
+#  package-version: "9.1"
+
+# The lowest severity that fails the run (exit code 1): error | warning | info.
+fail-on: error
+
+# Per-rule severity: error | warning | info | off (or a map: {{ severity: warning }}).
+rules:
+{rules_section}
+# Accepted findings: a rule, a glob over the component id, and why.
+# Component ids: table `cts_project`, column `cts_project.cts_budget`, relationship
+# `cts_project_account`, global choice `cts_priority`, its option `cts_priority:3`,
+# a local choice's option `cts_project.cts_stage:100000001`.
+allow: []
+#  - rule: attribute-removed
+#    component: "cts_project.cts_legacy*"
+#    reason: "replaced by cts_status2; data migrated in 2.3"
+
+# What `dvlint check` with no PATH checks; paths are relative to this file.
+# A baseline is a zip, a folder, or git:REF (the same path at a git revision).
+solutions: []
+#  - path: src/solutions/ContosoCore
+#    baseline: git:origin/main
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::level_of;
+    use crate::policy::Policy;
+
+    #[test]
+    fn the_template_is_a_valid_policy_holding_the_defaults() {
+        let text = template();
+        let policy = Policy::parse(std::path::Path::new("dvlint.yaml"), &text, &rules::ids())
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert!(policy.target_package_version.is_none());
+        assert_eq!(policy.fail_on, Some(crate::diagnostic::Severity::Error));
+        assert!(policy.allow.is_empty() && policy.solutions.is_empty());
+        for meta in rules::catalogue() {
+            assert_eq!(
+                policy.level_of(meta.id),
+                Some(meta.default_level),
+                "{}",
+                meta.id
+            );
+            assert_eq!(level_of(&policy, meta.id), meta.default_level);
+        }
+    }
+}

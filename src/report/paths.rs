@@ -1,0 +1,75 @@
+//! Where a finding is, as a file a code host can annotate: a real path in the
+//! repository, and a line only when the line is in that file.
+
+use crate::source::Location;
+
+/// A finding's place for annotations (GitHub, SARIF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// Forward slashes, relative as the user wrote it, without a leading `./`.
+    pub path: String,
+    /// Line and column, when `path` is the file they count in.
+    pub position: Option<(usize, usize)>,
+}
+
+/// `pkg.zip!/customizations.xml` annotates `pkg.zip` (a line inside a member means
+/// nothing there); `git:REF:src/x.xml` annotates `src/x.xml` at that line.
+pub fn artifact(location: &Location) -> Artifact {
+    let shown = location.path().replace('\\', "/");
+    let (path, in_archive) = match shown.split_once("!/") {
+        Some((archive, _member)) => (archive.to_owned(), true),
+        None => (shown.clone(), false),
+    };
+    let path = strip_git_revision(&path).unwrap_or(&path);
+    let path = path.trim_start_matches("./").to_owned();
+    Artifact {
+        path,
+        position: (!in_archive).then(|| location.line_col()),
+    }
+}
+
+/// `src/x.xml` for `git:HEAD~1:src/x.xml`.
+fn strip_git_revision(path: &str) -> Option<&str> {
+    // A revision name never holds `:` (git forbids it in ref names), so the first one
+    // after the revision ends it.
+    let (_, after) = path.strip_prefix("git:")?.split_once(':')?;
+    Some(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn at(path: &str) -> Artifact {
+        let file = SourceFile::new(path.to_owned(), "a\nbc\n".to_owned());
+        artifact(&Location {
+            file,
+            start: 3,
+            end: 4,
+        })
+    }
+
+    #[test]
+    fn zip_members_annotate_the_archive_without_a_line() {
+        let a = at("releases/Core.zip!/customizations.xml");
+        assert_eq!(a.path, "releases/Core.zip");
+        assert_eq!(a.position, None);
+    }
+
+    #[test]
+    fn files_keep_their_line_and_column() {
+        let a = at("./src/Other/Solution.xml");
+        assert_eq!(a.path, "src/Other/Solution.xml");
+        assert_eq!(a.position, Some((2, 2)));
+    }
+
+    #[test]
+    fn git_revisions_are_dropped_from_the_path() {
+        assert_eq!(
+            at("git:HEAD~1:src/Other/Solution.xml").path,
+            "src/Other/Solution.xml"
+        );
+        assert_eq!(at("git:origin/main:a.zip!/solution.xml").path, "a.zip");
+    }
+}

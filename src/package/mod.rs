@@ -4,6 +4,7 @@
 
 mod customizations;
 mod folder;
+pub mod git;
 mod manifest;
 pub mod xml;
 mod zip;

@@ -128,19 +128,36 @@ fn init(path: &Path, force: bool, out: &mut dyn Write) -> Result<i32, RunError> 
 /// One candidate to check and the baseline it follows.
 struct Target {
     path: PathBuf,
-    baseline: Option<PathBuf>,
+    baseline: Option<Baseline>,
 }
 
-fn baseline_path(text: &str, base: Option<&Path>) -> Result<PathBuf, RunError> {
-    if text.starts_with("git:") {
-        return Err(RunError::Usage(format!(
-            "baseline `{text}`: git baselines are not supported yet; check out the release and pass its path"
-        )));
+/// Where a baseline comes from.
+#[derive(Debug, Clone)]
+enum Baseline {
+    /// A zip or folder.
+    Path(PathBuf),
+    /// `git:REF`: the candidate's own path at a git revision.
+    Git(String),
+}
+
+impl Baseline {
+    fn parse(text: &str) -> Result<Self, RunError> {
+        match text.strip_prefix("git:") {
+            Some("") => Err(RunError::Usage(
+                "baseline `git:` names no revision; write `git:HEAD`, `git:origin/main` or a tag"
+                    .to_owned(),
+            )),
+            Some(revision) => Ok(Baseline::Git(revision.to_owned())),
+            None => Ok(Baseline::Path(PathBuf::from(text))),
+        }
     }
-    Ok(match base {
-        Some(dir) => dir.join(text),
-        None => PathBuf::from(text),
-    })
+
+    fn load(&self, candidate: &Path) -> Result<Solution, LoadError> {
+        match self {
+            Baseline::Path(path) => package::load(path),
+            Baseline::Git(revision) => package::git::load_at_revision(revision, candidate),
+        }
+    }
 }
 
 fn load_policy(args: &CheckArgs) -> Result<Policy, RunError> {
@@ -175,11 +192,7 @@ fn targets(args: &CheckArgs, policy: &Policy) -> Result<Vec<Target>, RunError> {
             .map(|entry| {
                 Ok(Target {
                     path: entry.path.clone(),
-                    baseline: entry
-                        .baseline
-                        .as_deref()
-                        .map(|b| baseline_path(b, None))
-                        .transpose()?,
+                    baseline: entry.baseline.as_deref().map(Baseline::parse).transpose()?,
                 })
             })
             .collect();
@@ -192,7 +205,7 @@ fn targets(args: &CheckArgs, policy: &Policy) -> Result<Vec<Target>, RunError> {
     let baseline = args
         .baseline
         .as_ref()
-        .map(|b| baseline_path(&b.to_string_lossy(), None))
+        .map(|b| Baseline::parse(&b.to_string_lossy()))
         .transpose()?;
     Ok(args
         .paths
@@ -216,7 +229,7 @@ fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
                 let baseline = target
                     .baseline
                     .as_ref()
-                    .map(|b| scope.spawn(move || package::load(b)));
+                    .map(|b| scope.spawn(move || b.load(&target.path)));
                 (candidate, baseline)
             })
             .collect();

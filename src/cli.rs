@@ -44,8 +44,9 @@ pub enum Command {
 pub struct CheckArgs {
     /// Solution packages to check; with none, the `solutions` of the policy.
     pub paths: Vec<PathBuf>,
-    /// The release the candidate follows (zip or folder): its previous version,
-    /// its parent for a patch, the original for an update solution.
+    /// The release the candidate follows: a zip or folder, or `git:REF` for the
+    /// same path at a git revision. Its previous version, its parent for a patch,
+    /// the original for an update solution.
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
     /// Policy file; by default `dvlint.yaml` or `.dvlint.yaml` found from the

@@ -130,6 +130,8 @@ if [ -z "$fast" ]; then
   check "pre-commit installs the language: rust hook (cargo install from the clone)" \
     "$venv/bin/pre-commit" install-hooks
   echo "  (took $((SECONDS - start)) s)"
+  check "the rust hook has its own dvlint, built by cargo install in pre-commit's cache" \
+    test -n "$(find "$PRE_COMMIT_HOME" -path '*/rustenv-*/bin/dvlint' -type f | head -n 1)"
 fi
 
 # commit NAME MESSAGE: `git commit` through the installed hook; sets $code and $log

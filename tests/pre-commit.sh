@@ -198,6 +198,27 @@ check "the commit is refused for attribute-removed alone" \
   equals "$code/$(grep -c 'version-not-incremented' "$log")" "1/0"
 check "the report names attribute-removed" has_text "$log" "attribute-removed"
 
+echo "== the solution and its git:HEAD baseline listed in dvlint.yaml, hook args: []"
+git reset --quiet --hard # drop the refused change
+git checkout --quiet -b policy-listed main~2
+printf 'solutions:\n  - path: %s\n    baseline: "git:HEAD"\n' "$solution" >dvlint.yaml
+{
+  echo "repos:"
+  echo "  - repo: $ROOT"
+  echo "    rev: $rev"
+  echo "    hooks:"
+  echo "      - id: dvlint-system"
+  echo "        args: []"
+} >.pre-commit-config.yaml
+git add -A
+commit policy-config "List the solution in dvlint.yaml"
+check "a commit that changes only the configuration runs no hook" equals "$code" 0
+cp "$fixture/candidate/Entities/cts_Project/Entity.xml" "$solution/Entities/cts_Project/Entity.xml"
+git add -A
+commit policy-drop "Remove cts_code"
+check "dvlint-system with args: [] checks the listed solution against git:HEAD, refuses the commit" \
+  equals "$code/$(grep -c '^attribute-removed$' "$log")/$(grep -c '^version-not-incremented$' "$log")" "1/1/1"
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -174,39 +174,49 @@ fn load_policy(args: &CheckArgs) -> Result<Policy, RunError> {
 }
 
 fn targets(args: &CheckArgs, policy: &Policy) -> Result<Vec<Target>, RunError> {
+    let baseline = args
+        .baseline
+        .as_ref()
+        .map(|b| Baseline::parse(&b.to_string_lossy()))
+        .transpose()?;
     if args.paths.is_empty() {
-        if args.baseline.is_some() {
-            return Err(RunError::Usage(
-                "--baseline needs the one PATH it is the baseline of".to_owned(),
-            ));
-        }
         if policy.solutions.is_empty() {
             return Err(RunError::Usage(
                 "nothing to check: name a solution package, or list `solutions` in dvlint.yaml"
                     .to_owned(),
             ));
         }
+        // `--baseline git:REF` means each solution's own path at REF, so it can stand
+        // for all of them (a pre-commit hook: `git:HEAD`); a zip or folder is one release.
+        if let Some(Baseline::Path(_)) = &baseline {
+            if policy.solutions.len() > 1 {
+                return Err(RunError::Usage(
+                    "--baseline PATH applies to one solution, and the policy lists several; \
+                     give each its `baseline` in dvlint.yaml, or use --baseline git:REF"
+                        .to_owned(),
+                ));
+            }
+        }
         return policy
             .solutions
             .iter()
             .map(|entry| {
+                let own = entry.baseline.as_deref().map(Baseline::parse).transpose()?;
                 Ok(Target {
                     path: entry.path.clone(),
-                    baseline: entry.baseline.as_deref().map(Baseline::parse).transpose()?,
+                    // The command line wins over the policy, as --fail-on does.
+                    baseline: baseline.clone().or(own),
                 })
             })
             .collect();
     }
-    if args.baseline.is_some() && args.paths.len() > 1 {
+    if matches!(baseline, Some(Baseline::Path(_))) && args.paths.len() > 1 {
         return Err(RunError::Usage(
-            "--baseline applies to one PATH; list several solutions with their baselines under `solutions` in dvlint.yaml".to_owned(),
+            "--baseline PATH applies to one PATH; use --baseline git:REF, or list several \
+             solutions with their baselines under `solutions` in dvlint.yaml"
+                .to_owned(),
         ));
     }
-    let baseline = args
-        .baseline
-        .as_ref()
-        .map(|b| Baseline::parse(&b.to_string_lossy()))
-        .transpose()?;
     Ok(args
         .paths
         .iter()

@@ -63,6 +63,14 @@ const CUSTOMIZATIONS_XML: &str = r#"<ImportExportXml>
   <EntityRelationships />
 </ImportExportXml>"#;
 
+/// The same release with one column added and its version left as it was.
+fn changed_customizations() -> String {
+    CUSTOMIZATIONS_XML.replace(
+        "          </attributes>",
+        "            <attribute PhysicalName=\"cts_Notes\">\n              <Type>ntext</Type>\n              <LogicalName>cts_notes</LogicalName>\n              <IsCustomField>1</IsCustomField>\n            </attribute>\n          </attributes>",
+    )
+}
+
 /// An extracted export in a temp folder, with a manifest and customizations.
 fn export(dir: &Path, solution: &str, customizations: &str) {
     std::fs::create_dir_all(dir).unwrap();
@@ -126,18 +134,31 @@ fn findings_at_the_fail_on_level_exit_1() {
         temp.path(),
     );
     assert_exit(&output, 1);
-    // The same version twice is an error.
-    let output = dvlint(&["check", "new", "--baseline", "new"], temp.path());
+    // A change under the same version is an error...
+    export(
+        &temp.path().join("same"),
+        SOLUTION_XML,
+        &changed_customizations(),
+    );
+    let output = dvlint(&["check", "same", "--baseline", "new"], temp.path());
     assert_exit(&output, 1);
     assert!(stdout(&output).contains("version-not-incremented"));
+    // ...but a solution nobody changed needs no new version.
+    let output = dvlint(&["check", "new", "--baseline", "new"], temp.path());
+    assert_exit(&output, 0);
 }
 
 #[test]
 fn json_output_follows_the_contract() {
     let temp = tempfile::tempdir().unwrap();
     export(&temp.path().join("new"), SOLUTION_XML, CUSTOMIZATIONS_XML);
+    export(
+        &temp.path().join("same"),
+        SOLUTION_XML,
+        &changed_customizations(),
+    );
     let output = dvlint(
-        &["check", "new", "--baseline", "new", "--format", "json"],
+        &["check", "same", "--baseline", "new", "--format", "json"],
         temp.path(),
     );
     assert_exit(&output, 1);
@@ -150,7 +171,7 @@ fn json_output_follows_the_contract() {
     assert_eq!(finding["severity"], "error");
     assert_eq!(finding["solution"], "ContosoCore");
     assert_eq!(finding["component"], serde_json::Value::Null);
-    assert_eq!(finding["location"]["path"], "new/solution.xml");
+    assert_eq!(finding["location"]["path"], "same/solution.xml");
     assert_eq!(finding["location"]["line"], 4);
     assert_eq!(finding["location"]["column"], 14);
     assert_eq!(finding["related"][0]["message"], "baseline version");
@@ -160,17 +181,22 @@ fn json_output_follows_the_contract() {
 fn policy_in_the_current_folder_applies_and_fail_on_comes_from_it() {
     let temp = tempfile::tempdir().unwrap();
     export(&temp.path().join("new"), SOLUTION_XML, CUSTOMIZATIONS_XML);
+    export(
+        &temp.path().join("same"),
+        SOLUTION_XML,
+        &changed_customizations(),
+    );
     std::fs::write(
         temp.path().join("dvlint.yaml"),
         "rules:\n  version-not-incremented: info\nfail-on: info\n",
     )
     .unwrap();
-    let output = dvlint(&["check", "new", "--baseline", "new"], temp.path());
+    let output = dvlint(&["check", "same", "--baseline", "new"], temp.path());
     assert_exit(&output, 1);
     assert!(stdout(&output).ends_with("1 info in ContosoCore 1.2.0.0 (baseline 1.2.0.0)\n"));
     // The command line wins over the policy.
     let output = dvlint(
-        &["check", "new", "--baseline", "new", "--fail-on", "error"],
+        &["check", "same", "--baseline", "new", "--fail-on", "error"],
         temp.path(),
     );
     assert_exit(&output, 0);
@@ -179,7 +205,16 @@ fn policy_in_the_current_folder_applies_and_fail_on_comes_from_it() {
 #[test]
 fn solutions_listed_in_the_policy_are_checked_without_paths() {
     let temp = tempfile::tempdir().unwrap();
-    export(&temp.path().join("a"), SOLUTION_XML, CUSTOMIZATIONS_XML);
+    export(
+        &temp.path().join("a"),
+        SOLUTION_XML,
+        &changed_customizations(),
+    );
+    export(
+        &temp.path().join("a-released"),
+        SOLUTION_XML,
+        CUSTOMIZATIONS_XML,
+    );
     export(
         &temp.path().join("b"),
         &SOLUTION_XML.replace("ContosoCore", "ContosoSales"),
@@ -187,7 +222,7 @@ fn solutions_listed_in_the_policy_are_checked_without_paths() {
     );
     std::fs::write(
         temp.path().join("dvlint.yaml"),
-        "solutions:\n  - path: a\n    baseline: a\n  - path: b\n",
+        "solutions:\n  - path: a\n    baseline: a-released\n  - path: b\n",
     )
     .unwrap();
     let output = dvlint(&["check"], temp.path());
@@ -228,7 +263,7 @@ fn usage_errors_are_exit_2() {
     assert_clean_failure(&dvlint(&["check"], temp.path()), "nothing to check");
     assert_clean_failure(
         &dvlint(&["check", "a", "b", "--baseline", "c"], temp.path()),
-        "--baseline applies to one PATH",
+        "--baseline PATH applies to one PATH",
     );
     assert_clean_failure(
         &dvlint(&["explain", "entity-remove"], temp.path()),
@@ -467,4 +502,42 @@ fn every_kind_of_policy_error_is_reported_at_once_with_its_place() {
     ] {
         assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
     }
+}
+
+#[test]
+fn a_command_line_baseline_serves_the_policy_solutions() {
+    let temp = tempfile::tempdir().unwrap();
+    export(
+        &temp.path().join("a"),
+        SOLUTION_XML,
+        &changed_customizations(),
+    );
+    export(
+        &temp.path().join("a-released"),
+        SOLUTION_XML,
+        CUSTOMIZATIONS_XML,
+    );
+    let older = SOLUTION_XML.replace("1.2.0.0", "1.1.0.0");
+    export(&temp.path().join("a-1.1"), &older, CUSTOMIZATIONS_XML);
+    std::fs::write(temp.path().join("dvlint.yaml"), "solutions:\n  - path: a\n").unwrap();
+    let output = dvlint(&["check", "--baseline", "a-released"], temp.path());
+    assert_exit(&output, 1);
+    assert!(stdout(&output).contains("version-not-incremented"));
+    // The command line wins over a policy baseline.
+    std::fs::write(
+        temp.path().join("dvlint.yaml"),
+        "solutions:\n  - path: a\n    baseline: a-released\n",
+    )
+    .unwrap();
+    assert_exit(&dvlint(&["check", "--baseline", "a-1.1"], temp.path()), 0);
+    // One release cannot be the baseline of several solutions.
+    std::fs::write(
+        temp.path().join("dvlint.yaml"),
+        "solutions:\n  - path: a\n  - path: a-1.1\n",
+    )
+    .unwrap();
+    assert_clean_failure(
+        &dvlint(&["check", "--baseline", "a"], temp.path()),
+        "--baseline PATH applies to one solution",
+    );
 }

@@ -232,7 +232,7 @@ fn a_finding_inside_a_zip_annotates_the_zip() {
         &[],
     );
     let text = stdout(&output);
-    assert!(text.contains("::error file=old.zip,title=dvlint (attribute-removed)::column `cts_legacycode` was removed from table `cts_project` (in old.zip!/Entities/cts_Project/Entity.xml)"), "{text}");
+    assert!(text.contains("::error file=old.zip,title=dvlint (attribute-removed)::column `cts_legacycode` was removed from table `cts_project` (at old.zip!/Entities/cts_Project/Entity.xml:178)"), "{text}");
 }
 
 fn zip_folder(root: &Path) -> Vec<u8> {

@@ -37,9 +37,8 @@ fn annotation(diagnostic: &Diagnostic) -> String {
         escape_property(&format!("dvlint ({})", diagnostic.rule))
     ));
     let mut message = diagnostic.message.clone();
-    if place.position.is_none() {
-        // The annotation sits on the archive: say where inside it.
-        message.push_str(&format!(" (in {})", diagnostic.location.path()));
+    if let Some(elsewhere) = &place.elsewhere {
+        message.push_str(&format!(" (at {elsewhere})"));
     }
     if let Some(help) = &diagnostic.help {
         message.push_str(&format!("\nhelp: {help}"));

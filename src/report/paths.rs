@@ -10,21 +10,38 @@ pub struct Artifact {
     pub path: String,
     /// Line and column, when `path` is the file they count in.
     pub position: Option<(usize, usize)>,
+    /// Where the finding really is, when the annotation cannot carry its line:
+    /// `pkg.zip!/customizations.xml:812`.
+    pub elsewhere: Option<String>,
 }
 
 /// `pkg.zip!/customizations.xml` annotates `pkg.zip` (a line inside a member means
-/// nothing there); `git:REF:src/x.xml` annotates `src/x.xml` at that line.
+/// nothing there); `git:REF:src/x.xml` annotates today's `src/x.xml`, also without a
+/// line: the line counts in the file as it was at REF.
 pub fn artifact(location: &Location) -> Artifact {
     let shown = location.path().replace('\\', "/");
     let (path, in_archive) = match shown.split_once("!/") {
         Some((archive, _member)) => (archive.to_owned(), true),
         None => (shown.clone(), false),
     };
-    let path = strip_git_revision(&path).unwrap_or(&path);
-    let path = path.trim_start_matches("./").to_owned();
-    Artifact {
-        path,
-        position: (!in_archive).then(|| location.line_col()),
+    let at_revision = strip_git_revision(&path);
+    let path = at_revision
+        .unwrap_or(&path)
+        .trim_start_matches("./")
+        .to_owned();
+    let (line, column) = location.line_col();
+    if in_archive || at_revision.is_some() {
+        Artifact {
+            path,
+            position: None,
+            elsewhere: Some(format!("{shown}:{line}")),
+        }
+    } else {
+        Artifact {
+            path,
+            position: Some((line, column)),
+            elsewhere: None,
+        }
     }
 }
 
@@ -55,6 +72,10 @@ mod tests {
         let a = at("releases/Core.zip!/customizations.xml");
         assert_eq!(a.path, "releases/Core.zip");
         assert_eq!(a.position, None);
+        assert_eq!(
+            a.elsewhere.as_deref(),
+            Some("releases/Core.zip!/customizations.xml:2")
+        );
     }
 
     #[test]
@@ -66,9 +87,12 @@ mod tests {
 
     #[test]
     fn git_revisions_are_dropped_from_the_path() {
+        let a = at("git:HEAD~1:src/Other/Solution.xml");
+        assert_eq!(a.path, "src/Other/Solution.xml");
+        assert_eq!(a.position, None);
         assert_eq!(
-            at("git:HEAD~1:src/Other/Solution.xml").path,
-            "src/Other/Solution.xml"
+            a.elsewhere.as_deref(),
+            Some("git:HEAD~1:src/Other/Solution.xml:2")
         );
         assert_eq!(at("git:origin/main:a.zip!/solution.xml").path, "a.zip");
     }

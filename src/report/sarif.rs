@@ -121,8 +121,8 @@ fn fingerprint(parts: &[&str]) -> String {
 
 fn result(diagnostic: &Diagnostic, index: usize) -> SarifResult {
     let mut message = diagnostic.message.clone();
-    if artifact(&diagnostic.location).position.is_none() {
-        message.push_str(&format!(" (in {})", diagnostic.location.path()));
+    if let Some(elsewhere) = artifact(&diagnostic.location).elsewhere {
+        message.push_str(&format!(" (at {elsewhere})"));
     }
     // Stable when lines move: what the finding is about, not where it is.
     let identity = diagnostic

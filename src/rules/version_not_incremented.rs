@@ -13,6 +13,10 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if version.value.compare(&before.value) != Some(Ordering::Equal) {
         return;
     }
+    // Nothing changed, so there is nothing to release and no version to raise.
+    if ctx.candidate.same_content(baseline) {
+        return;
+    }
     out.push(
         Finding::new(
             format!("version `{}` is the same as the baseline's", version.value),

@@ -9,7 +9,7 @@ mod common;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::{check, essence, load, zip_members};
+use common::{check, copy_tree, essence, load, zip_members};
 use dvlint::model::Solution;
 use dvlint::policy::Policy;
 
@@ -127,19 +127,6 @@ fn bumped_copy(path: &Path) -> (Solution, Option<tempfile::TempDir>) {
         let text = std::fs::read_to_string(&manifest).unwrap();
         std::fs::write(&manifest, bump_manifest(&text)).unwrap();
         (load(temp.path()), Some(temp))
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
     }
 }
 

@@ -3,6 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
+
+use common::{copy_tree, zip_folder};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -127,19 +131,6 @@ fn shifted_example(temp: &Path) {
     .unwrap();
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 fn fingerprints(sarif: &[u8]) -> Vec<(String, String, i64)> {
     let sarif: serde_json::Value = serde_json::from_slice(sarif).unwrap();
     let mut found: Vec<_> = sarif["runs"][0]["results"]
@@ -233,36 +224,6 @@ fn a_finding_inside_a_zip_annotates_the_zip() {
     );
     let text = stdout(&output);
     assert!(text.contains("::error file=old.zip,title=dvlint (attribute-removed)::column `cts_legacycode` was removed from table `cts_project` (at old.zip!/Entities/cts_Project/Entity.xml:178)"), "{text}");
-}
-
-fn zip_folder(root: &Path) -> Vec<u8> {
-    use std::io::Write;
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut stack = vec![root.to_path_buf()];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    for path in files {
-        let name = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        writer
-            .start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(&std::fs::read(&path).unwrap()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //! [`Finding`]s; its metadata and documentation live in `rules/<rule-id>.md`.
 //! The registry below is the one explicit list of rules.
 
-mod diff;
-pub mod meta;
-mod relation;
+mod support;
+
+pub use support::{diff, meta, relation};
 
 use std::cell::OnceCell;
 use std::sync::OnceLock;

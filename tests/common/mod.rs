@@ -99,3 +99,17 @@ pub const REMOVAL_RULES: [&str; 5] = [
     "optionset-removed",
     "option-removed",
 ];
+
+/// Copies a folder tree (a package to edit in a temp dir).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! What the rules share and are not rules themselves: the metadata of a rule's
+//! page, how a candidate relates to its baseline, and the upgrade diff.
+
+pub mod diff;
+pub mod meta;
+pub mod relation;

@@ -71,6 +71,12 @@ fn changed_customizations() -> String {
     )
 }
 
+/// `a`: a change of `a-released` under the same version.
+fn changed_since_release(dir: &Path) {
+    export(&dir.join("a"), SOLUTION_XML, &changed_customizations());
+    export(&dir.join("a-released"), SOLUTION_XML, CUSTOMIZATIONS_XML);
+}
+
 /// An extracted export in a temp folder, with a manifest and customizations.
 fn export(dir: &Path, solution: &str, customizations: &str) {
     std::fs::create_dir_all(dir).unwrap();
@@ -205,16 +211,7 @@ fn policy_in_the_current_folder_applies_and_fail_on_comes_from_it() {
 #[test]
 fn solutions_listed_in_the_policy_are_checked_without_paths() {
     let temp = tempfile::tempdir().unwrap();
-    export(
-        &temp.path().join("a"),
-        SOLUTION_XML,
-        &changed_customizations(),
-    );
-    export(
-        &temp.path().join("a-released"),
-        SOLUTION_XML,
-        CUSTOMIZATIONS_XML,
-    );
+    changed_since_release(temp.path());
     export(
         &temp.path().join("b"),
         &SOLUTION_XML.replace("ContosoCore", "ContosoSales"),
@@ -507,16 +504,7 @@ fn every_kind_of_policy_error_is_reported_at_once_with_its_place() {
 #[test]
 fn a_command_line_baseline_serves_the_policy_solutions() {
     let temp = tempfile::tempdir().unwrap();
-    export(
-        &temp.path().join("a"),
-        SOLUTION_XML,
-        &changed_customizations(),
-    );
-    export(
-        &temp.path().join("a-released"),
-        SOLUTION_XML,
-        CUSTOMIZATIONS_XML,
-    );
+    changed_since_release(temp.path());
     let older = SOLUTION_XML.replace("1.2.0.0", "1.1.0.0");
     export(&temp.path().join("a-1.1"), &older, CUSTOMIZATIONS_XML);
     std::fs::write(temp.path().join("dvlint.yaml"), "solutions:\n  - path: a\n").unwrap();

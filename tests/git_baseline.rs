@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::zip_folder;
+use common::{copy_tree, zip_folder};
 
 const FIXTURE: &str = "tests/fixtures/attribute-removed/column-dropped";
 
@@ -119,22 +119,9 @@ fn collect(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn replace_dir(from: &Path, to: &Path) {
     std::fs::remove_dir_all(to).unwrap();
-    copy_dir(from, to);
+    copy_tree(from, to);
 }
 
 fn stderr(output: &Output) -> String {
@@ -166,7 +153,7 @@ fn removal_location(output: &Output) -> String {
 /// The fixture's baseline committed at `src/Contoso Core`, its candidate in the work tree.
 fn unpacked_repo() -> Repo {
     let repo = Repo::new();
-    copy_dir(&fixture("baseline"), &repo.root.join("src/Contoso Core"));
+    copy_tree(&fixture("baseline"), &repo.root.join("src/Contoso Core"));
     std::fs::write(repo.root.join("README.md"), "a repository\n").unwrap();
     repo.commit_all("release 1");
     replace_dir(&fixture("candidate"), &repo.root.join("src/Contoso Core"));
@@ -335,7 +322,7 @@ fn errors_exit_2_and_name_the_revision_or_the_path() {
     );
 
     // A solution added since the revision.
-    copy_dir(&fixture("candidate"), &repo.root.join("src/New"));
+    copy_tree(&fixture("candidate"), &repo.root.join("src/New"));
     let absent = check("src/New", "git:HEAD", &repo.root);
     assert!(
         absent.contains("src/New did not exist at `HEAD`"),
@@ -351,7 +338,7 @@ fn errors_exit_2_and_name_the_revision_or_the_path() {
 
     // Not in a repository.
     let outside = repo.temp.path().join("outside");
-    copy_dir(&fixture("candidate"), &outside);
+    copy_tree(&fixture("candidate"), &outside);
     let not_repo = check("outside", "git:HEAD", repo.temp.path());
     assert!(
         not_repo.contains("is not in a git repository"),

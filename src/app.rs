@@ -229,39 +229,72 @@ fn targets(args: &CheckArgs, policy: &Policy) -> Result<Vec<Target>, RunError> {
 
 type Loaded = (Solution, Option<Solution>);
 
-/// Loads every candidate and baseline, each on its own thread.
+/// Loads every candidate and baseline on a pool of one thread per core: a big
+/// release pair loads both sides at once, and fifty small solutions keep every
+/// core busy without starting a hundred threads. The first failure in target
+/// order is the one reported, as a sequential run would.
 fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = targets
-            .iter()
-            .map(|target| {
-                let candidate = scope.spawn(|| package::load(&target.path));
-                let baseline = target
-                    .baseline
-                    .as_ref()
-                    .map(|b| scope.spawn(move || b.load(&target.path)));
-                (candidate, baseline)
+    let jobs: Vec<(usize, Option<&Baseline>)> = targets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, target)| {
+            std::iter::once((i, None)).chain(target.baseline.as_ref().map(|b| (i, Some(b))))
+        })
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .min(jobs.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = |(i, baseline): (usize, Option<&Baseline>)| {
+        let path = &targets[i].path;
+        match baseline {
+            None => package::load(path),
+            Some(baseline) => baseline.load(path),
+        }
+    };
+    let mut results: Vec<Option<Result<Solution, LoadError>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&spec) = jobs.get(job) else { break };
+                        done.push((job, run(spec)));
+                    }
+                    done
+                })
             })
             .collect();
-        let mut loaded = Vec::new();
-        for (candidate, baseline) in handles {
-            let candidate = join(candidate)?;
-            let baseline = baseline.map(join).transpose()?;
-            loaded.push((candidate, baseline));
+        let mut results: Vec<Option<Result<Solution, LoadError>>> =
+            (0..jobs.len()).map(|_| None).collect();
+        for handle in handles {
+            let done = handle.join().map_err(|_| {
+                RunError::Usage("internal error: a loader thread stopped unexpectedly".to_owned())
+            })?;
+            for (job, result) in done {
+                results[job] = Some(result);
+            }
         }
-        Ok(loaded)
-    })
-}
-
-fn join(
-    handle: std::thread::ScopedJoinHandle<'_, Result<Solution, LoadError>>,
-) -> Result<Solution, RunError> {
-    match handle.join() {
-        Ok(result) => Ok(result?),
-        Err(_) => Err(RunError::Usage(
-            "internal error: a loader thread stopped unexpectedly".to_owned(),
-        )),
+        Ok::<_, RunError>(results)
+    })?;
+    let mut loaded = Vec::with_capacity(targets.len());
+    let mut taken = results.iter_mut().map(Option::take);
+    for target in targets {
+        let mut next_result = || {
+            taken.next().flatten().ok_or_else(|| {
+                RunError::Usage("internal error: a package was not loaded".to_owned())
+            })
+        };
+        let candidate = next_result()??;
+        let baseline = match target.baseline {
+            Some(_) => Some(next_result()??),
+            None => None,
+        };
+        loaded.push((candidate, baseline));
     }
+    Ok(loaded)
 }
 
 fn check(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {

@@ -11,9 +11,46 @@ pub struct SourceFile {
     /// The file text, without a leading byte-order mark (editors hide it, so
     /// lines and columns are the same either way).
     pub text: String,
-    /// Byte offsets where lines start, built on first use: a package with many
-    /// findings in a 100 MB file must not rescan it for each one.
-    line_starts: OnceLock<Vec<usize>>,
+    /// A sparse line index, built on first use: a package with many findings in a
+    /// 100 MB file must not rescan it for each one, nor hold a word per line.
+    lines: OnceLock<LineIndex>,
+}
+
+/// Bytes per block of the sparse line index: finding a line scans at most one block.
+const BLOCK: usize = 64 * 1024;
+
+/// For each block of [`BLOCK`] bytes: how many newlines come before it, and where
+/// the line holding its first byte starts.
+#[derive(Debug)]
+struct LineIndex {
+    newlines_before: Vec<usize>,
+    line_start_at: Vec<usize>,
+    newlines: usize,
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut newlines_before = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut line_start_at = Vec::with_capacity(text.len() / BLOCK + 1);
+        let (mut newlines, mut line_start) = (0, 0);
+        for (k, block) in text.as_bytes().chunks(BLOCK).enumerate() {
+            newlines_before.push(newlines);
+            line_start_at.push(line_start);
+            newlines += count_newlines(block);
+            if let Some(last) = block.iter().rposition(|&b| b == b'\n') {
+                line_start = k * BLOCK + last + 1;
+            }
+        }
+        Self {
+            newlines_before,
+            line_start_at,
+            newlines,
+        }
+    }
 }
 
 impl SourceFile {
@@ -21,39 +58,59 @@ impl SourceFile {
         Arc::new(Self {
             display_path,
             text,
-            line_starts: OnceLock::new(),
+            lines: OnceLock::new(),
         })
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(
-                    self.text
-                        .bytes()
-                        .enumerate()
-                        .filter(|&(_, b)| b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
-                .collect()
-        })
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// 0-based index of the line holding a byte offset, and where that line starts.
     pub fn line_of(&self, offset: usize) -> (usize, usize) {
-        let starts = self.line_starts();
-        let index = starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
-        (index, starts.get(index).copied().unwrap_or(0))
+        let offset = offset.min(self.text.len());
+        let lines = self.lines();
+        let block = offset / BLOCK;
+        let (Some(&before), Some(&start_at)) = (
+            lines.newlines_before.get(block),
+            lines.line_start_at.get(block),
+        ) else {
+            // Past the last block: the offset is the end of the text.
+            return (lines.newlines, self.text.rfind('\n').map_or(0, |i| i + 1));
+        };
+        let bytes = &self.text.as_bytes()[block * BLOCK..offset];
+        let start = bytes
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(start_at, |i| block * BLOCK + i + 1);
+        (before + count_newlines(bytes), start)
     }
 
     /// Byte offset where the 0-based line `index` starts (the end of the text past the last).
     pub fn line_start(&self, index: usize) -> usize {
-        self.line_starts()
-            .get(index)
-            .copied()
-            .unwrap_or(self.text.len())
+        if index == 0 {
+            return 0;
+        }
+        let lines = self.lines();
+        if index > lines.newlines {
+            return self.text.len();
+        }
+        // The block holding the `index`-th newline: the last with fewer before it.
+        let block = lines
+            .newlines_before
+            .partition_point(|&before| before < index)
+            .saturating_sub(1);
+        let mut seen = lines.newlines_before.get(block).copied().unwrap_or(0);
+        let from = block * BLOCK;
+        for (i, &b) in self.text.as_bytes()[from..].iter().enumerate() {
+            if b == b'\n' {
+                seen += 1;
+                if seen == index {
+                    return from + i + 1;
+                }
+            }
+        }
+        self.text.len()
     }
 
     /// 1-based line and column (in characters) of a byte offset into `text`.
@@ -139,6 +196,46 @@ mod tests {
             assert_eq!(file.line_col(offset), line_col(text, offset), "{offset}");
         }
         assert_eq!(file.line_of(5), (1, 4));
+    }
+
+    #[test]
+    fn the_sparse_index_agrees_with_a_scan_across_blocks() {
+        // Lines of varied length, one longer than a block, and a multi-byte
+        // character straddling a block boundary.
+        let mut text = String::new();
+        for i in 0..40_000 {
+            text.push_str(&"x".repeat(i % 97));
+            text.push(if i % 13 == 0 { 'é' } else { 'y' });
+            text.push('\n');
+        }
+        text.push_str(&"z".repeat(BLOCK * 2 + 5));
+        text.push_str("\nend");
+        let file = SourceFile::new("big.xml".to_owned(), text.clone());
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        for offset in (0..=text.len())
+            .step_by(7919)
+            .chain([text.len(), BLOCK, BLOCK - 1])
+        {
+            let index = starts.partition_point(|&s| s <= offset) - 1;
+            assert_eq!(
+                file.line_of(offset),
+                (index, starts[index]),
+                "offset {offset}"
+            );
+            assert_eq!(
+                file.line_col(offset),
+                line_col(&text, offset),
+                "offset {offset}"
+            );
+        }
+        for index in (0..starts.len())
+            .step_by(101)
+            .chain([starts.len() - 1, starts.len()])
+        {
+            let expected = starts.get(index).copied().unwrap_or(text.len());
+            assert_eq!(file.line_start(index), expected, "line {index}");
+        }
     }
 
     #[test]

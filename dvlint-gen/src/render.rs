@@ -1,0 +1,895 @@
+//! Solution files from a model, in the two layouts dvlint reads: the exported zip
+//! (`solution.xml` + one `customizations.xml`) and unpacked source (SolutionPackager
+//! / `pac solution unpack`: `Other/`, `Entities/<table>/`, `OptionSets/`), modelled
+//! on the real packages in `../shared/corpus`.
+
+use crate::{Choice, Column, Kind, Relationship, Rng, Solution, Table};
+
+/// A file of a package: path (with `/`) and text.
+pub type File = (String, String);
+
+const XSI: &str = r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#;
+/// What pac/SolutionPackager files start with; platform exports have neither.
+const PROLOGUE: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+
+/// The members of an exported zip, in the order the platform writes them.
+pub fn export(solution: &Solution) -> Vec<File> {
+    let mut x = Xml::default();
+    x.open(&format!("ImportExportXml {XSI}"));
+    x.open("Entities");
+    for table in &solution.tables {
+        x.open("Entity");
+        entity_name(&mut x, table);
+        entity_info(&mut x, table);
+        let mut bulk = bulk_rng(solution, table);
+        x.open("FormXml");
+        forms(&mut x, solution, table, &mut bulk);
+        x.close("FormXml");
+        x.open("SavedQueries");
+        x.open("savedqueries");
+        for i in 0..solution.views {
+            view(&mut x, table, i, &mut bulk);
+        }
+        x.close("savedqueries");
+        x.close("SavedQueries");
+        ribbon(&mut x, table);
+        x.close("Entity");
+    }
+    x.close("Entities");
+    for section in [
+        "Roles",
+        "Workflows",
+        "FieldSecurityProfiles",
+        "Templates",
+        "EntityMaps",
+    ] {
+        x.empty(section);
+    }
+    x.open("EntityRelationships");
+    for relationship in &solution.relationships {
+        self::relationship(&mut x, relationship);
+    }
+    x.close("EntityRelationships");
+    x.empty("OrganizationSettings");
+    x.open("optionsets");
+    for choice in &solution.choices {
+        global_choice(&mut x, choice);
+    }
+    x.close("optionsets");
+    x.empty("CustomControls");
+    x.empty("EntityDataProviders");
+    languages(&mut x);
+    x.close("ImportExportXml");
+    vec![
+        ("[Content_Types].xml".to_owned(), content_types()),
+        ("customizations.xml".to_owned(), x.out),
+        ("solution.xml".to_owned(), manifest(solution, false)),
+    ]
+}
+
+/// The files of unpacked source, sorted by path.
+pub fn unpacked(solution: &Solution) -> Vec<File> {
+    let mut files = vec![
+        ("Other/Solution.xml".to_owned(), manifest(solution, true)),
+        (
+            "Other/Customizations.xml".to_owned(),
+            unpacked_customizations(),
+        ),
+    ];
+    for table in &solution.tables {
+        let dir = format!("Entities/{}", table.schema_name);
+        let mut x = Xml::prologue();
+        x.open(&format!("Entity {XSI}"));
+        entity_name(&mut x, table);
+        entity_info(&mut x, table);
+        x.close("Entity");
+        files.push((format!("{dir}/Entity.xml"), x.out));
+
+        let mut bulk = bulk_rng(solution, table);
+        for _ in 0..solution.forms {
+            let mut x = Xml::prologue();
+            x.open(&format!("forms {XSI}"));
+            let id = system_form(&mut x, table, &mut bulk);
+            x.close("forms");
+            files.push((format!("{dir}/FormXml/main/{id}.xml"), x.out));
+        }
+        for i in 0..solution.views {
+            let mut x = Xml::prologue();
+            x.open(&format!("savedqueries {XSI}"));
+            let id = view(&mut x, table, i, &mut bulk);
+            x.close("savedqueries");
+            files.push((format!("{dir}/SavedQueries/{id}.xml"), x.out));
+        }
+        let mut x = Xml::prologue();
+        ribbon(&mut x, table);
+        files.push((format!("{dir}/RibbonDiff.xml"), x.out));
+    }
+    for choice in &solution.choices {
+        let mut x = Xml::prologue();
+        global_choice_body(&mut x, choice, true);
+        files.push((format!("OptionSets/{}.xml", choice.name), x.out));
+    }
+    let mut index = Xml::prologue();
+    index.open(&format!("EntityRelationships {XSI}"));
+    let mut by_table: std::collections::BTreeMap<&str, Vec<&Relationship>> = Default::default();
+    for relationship in &solution.relationships {
+        index.empty(&format!(
+            "EntityRelationship Name=\"{}\"",
+            escape(&relationship.name)
+        ));
+        by_table
+            .entry(&relationship.referenced)
+            .or_default()
+            .push(relationship);
+    }
+    index.close("EntityRelationships");
+    files.push(("Other/Relationships.xml".to_owned(), index.out));
+    for (table, relationships) in by_table {
+        let mut x = Xml::prologue();
+        x.open(&format!("EntityRelationships {XSI}"));
+        for relationship in relationships {
+            self::relationship(&mut x, relationship);
+        }
+        x.close("EntityRelationships");
+        files.push((format!("Other/Relationships/{table}.xml"), x.out));
+    }
+    files.sort();
+    files
+}
+
+/// The bulk of each table is drawn from its own stream, so a table that did not
+/// change between versions has the same forms and views in both.
+fn bulk_rng(solution: &Solution, table: &Table) -> Rng {
+    let hash = table
+        .schema_name
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    Rng::new(solution.bulk_seed ^ hash)
+}
+
+#[derive(Default)]
+struct Xml {
+    out: String,
+    depth: usize,
+}
+
+impl Xml {
+    fn prologue() -> Self {
+        Self {
+            out: PROLOGUE.to_owned(),
+            depth: 0,
+        }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    /// `<tag attrs>` on its own line; what follows is nested.
+    fn open(&mut self, tag: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    fn close(&mut self, name: &str) {
+        self.depth -= 1;
+        self.indent();
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// `<name>text</name>`.
+    fn leaf(&mut self, name: &str, text: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+        self.out.push_str(&escape(text));
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// `<tag attrs />`.
+    fn empty(&mut self, tag: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push_str(" />\n");
+    }
+
+    /// A `<labels>`-style list with one English label.
+    fn labels(&mut self, list: &str, item: &str, description: &str) {
+        self.open(list);
+        self.empty(&format!(
+            "{item} description=\"{}\" languagecode=\"1033\"",
+            escape(description)
+        ));
+        self.close(list);
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn content_types() -> String {
+    concat!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
+        "<Default Extension=\"xml\" ContentType=\"application/octet-stream\" />",
+        "</Types>"
+    )
+    .to_owned()
+}
+
+fn manifest(solution: &Solution, prologue: bool) -> String {
+    let mut x = if prologue {
+        Xml::prologue()
+    } else {
+        Xml::default()
+    };
+    x.open(&format!(
+        "ImportExportXml version=\"9.2.24012.198\" SolutionPackageVersion=\"9.2\" \
+         languagecode=\"1033\" generatedBy=\"CrmLive\" {XSI}"
+    ));
+    x.open("SolutionManifest");
+    x.leaf("UniqueName", &solution.unique_name);
+    x.labels("LocalizedNames", "LocalizedName", "Generated Enterprise");
+    x.labels(
+        "Descriptions",
+        "Description",
+        "A generated solution of enterprise size",
+    );
+    x.leaf("Version", &solution.version);
+    x.leaf("Managed", "1");
+    x.open("Publisher");
+    x.leaf("UniqueName", &solution.publisher);
+    x.labels("LocalizedNames", "LocalizedName", "Generated Publisher");
+    x.empty("Descriptions");
+    x.leaf("CustomizationPrefix", &solution.prefix);
+    x.leaf("CustomizationOptionValuePrefix", "10000");
+    x.close("Publisher");
+    x.open("RootComponents");
+    for table in &solution.tables {
+        x.empty(&format!(
+            "RootComponent type=\"1\" schemaName=\"{}\" behavior=\"0\"",
+            table.logical_name()
+        ));
+    }
+    for choice in &solution.choices {
+        x.empty(&format!(
+            "RootComponent type=\"9\" schemaName=\"{}\" behavior=\"0\"",
+            choice.name
+        ));
+    }
+    x.close("RootComponents");
+    x.empty("MissingDependencies");
+    x.close("SolutionManifest");
+    x.close("ImportExportXml");
+    x.out
+}
+
+fn unpacked_customizations() -> String {
+    let mut x = Xml::prologue();
+    x.open(&format!("ImportExportXml {XSI}"));
+    for section in [
+        "Entities",
+        "Roles",
+        "Workflows",
+        "FieldSecurityProfiles",
+        "Templates",
+        "EntityMaps",
+        "EntityRelationships",
+        "OrganizationSettings",
+        "optionsets",
+        "CustomControls",
+        "EntityDataProviders",
+    ] {
+        x.empty(section);
+    }
+    languages(&mut x);
+    x.close("ImportExportXml");
+    x.out
+}
+
+fn languages(x: &mut Xml) {
+    x.open("Languages");
+    x.leaf("Language", "1033");
+    x.close("Languages");
+}
+
+fn entity_name(x: &mut Xml, table: &Table) {
+    x.indent();
+    x.out.push_str(&format!(
+        "<Name LocalizedName=\"{0}\" OriginalName=\"{0}\">{1}</Name>\n",
+        escape(&table.display),
+        table.schema_name
+    ));
+}
+
+fn entity_info(x: &mut Xml, table: &Table) {
+    x.open("EntityInfo");
+    x.open(&format!("entity Name=\"{}\"", table.schema_name));
+    x.labels("LocalizedNames", "LocalizedName", &table.display);
+    x.labels(
+        "LocalizedCollectionNames",
+        "LocalizedCollectionName",
+        &format!("{}s", table.display),
+    );
+    x.labels("Descriptions", "Description", "");
+    x.open("attributes");
+    for column in &table.columns {
+        attribute(x, table, column);
+    }
+    x.close("attributes");
+    x.leaf("EntitySetName", &format!("{}s", table.logical_name()));
+    for (name, value) in [
+        ("IsDuplicateCheckSupported", "0"),
+        ("IsBusinessProcessEnabled", "0"),
+        ("IsRequiredOffline", "0"),
+        ("IsInteractionCentricEnabled", "0"),
+        ("IsCollaboration", "0"),
+        ("AutoRouteToOwnerQueue", "0"),
+        ("IsConnectionsEnabled", "1"),
+        ("IsDocumentManagementEnabled", "0"),
+        ("AutoCreateAccessTeams", "0"),
+        ("IsOneNoteIntegrationEnabled", "0"),
+        ("IsKnowledgeManagementEnabled", "0"),
+        ("IsSLAEnabled", "0"),
+        ("IsDocumentRecommendationsEnabled", "0"),
+        ("IsBPFEntity", "0"),
+        ("OwnershipTypeMask", "UserOwned"),
+        ("IsAuditEnabled", "1"),
+        ("IsRetrieveAuditEnabled", "0"),
+        ("IsRetrieveMultipleAuditEnabled", "0"),
+        ("IsActivity", "0"),
+        ("ActivityTypeMask", ""),
+        ("IsActivityParty", "0"),
+        ("IsReplicated", "0"),
+        ("IsReplicationUserFiltered", "0"),
+        ("IsMailMergeEnabled", "1"),
+        ("IsVisibleInMobile", "0"),
+        ("IsVisibleInMobileClient", "1"),
+        ("IsReadOnlyInMobileClient", "0"),
+        ("IsOfflineInMobileClient", "0"),
+        ("DaysSinceRecordLastModified", "0"),
+        ("MobileOfflineFilters", ""),
+        ("IsMapiGridEnabled", "1"),
+        ("IsReadingPaneEnabled", "1"),
+        ("IsQuickCreateEnabled", "1"),
+        ("SyncToExternalSearchIndex", "0"),
+        ("IntroducedVersion", "1.0.0.0"),
+        ("IsCustomizable", "1"),
+        ("IsRenameable", "1"),
+        ("IsMappable", "1"),
+        ("CanModifyAuditSettings", "1"),
+        ("CanModifyMobileVisibility", "1"),
+        ("CanModifyMobileClientVisibility", "1"),
+        ("CanModifyMobileClientReadOnly", "1"),
+        ("CanModifyMobileClientOffline", "1"),
+        ("CanModifyConnectionSettings", "1"),
+        ("CanModifyDuplicateDetectionSettings", "1"),
+        ("CanModifyMailMergeSettings", "1"),
+        ("CanModifyQueueSettings", "1"),
+        ("CanCreateAttributes", "1"),
+        ("CanCreateForms", "1"),
+        ("CanCreateCharts", "1"),
+        ("CanCreateViews", "1"),
+        ("CanModifyAdditionalSettings", "1"),
+        ("CanEnableSyncToExternalSearchIndex", "1"),
+        ("EnforceStateTransitions", "0"),
+        ("CanChangeHierarchicalRelationship", "1"),
+        ("EntityHelpUrlEnabled", "0"),
+        ("ChangeTrackingEnabled", "1"),
+        ("CanChangeTrackingBeEnabled", "1"),
+        ("IsEnabledForExternalChannels", "0"),
+        ("HasRelatedNotes", "True"),
+        ("HasRelatedActivities", "True"),
+    ] {
+        x.leaf(name, value);
+    }
+    x.close("entity");
+    x.close("EntityInfo");
+}
+
+fn attribute(x: &mut Xml, table: &Table, column: &Column) {
+    x.open(&format!(
+        "attribute PhysicalName=\"{}\"",
+        column.schema_name
+    ));
+    x.leaf("Type", column.kind.type_name());
+    x.leaf("Name", &column.logical_name());
+    x.leaf("LogicalName", &column.logical_name());
+    let required = match column.kind {
+        Kind::PrimaryKey | Kind::State => "systemrequired",
+        Kind::PrimaryName { .. } => "required",
+        _ => "none",
+    };
+    x.leaf("RequiredLevel", required);
+    let mask = match column.kind {
+        Kind::PrimaryName { .. } => {
+            "PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm"
+        }
+        Kind::PrimaryKey => "ValidForAdvancedFind|RequiredForGrid",
+        _ => "ValidForAdvancedFind|ValidForForm|ValidForGrid",
+    };
+    x.leaf("DisplayMask", mask);
+    x.leaf("ImeMode", "auto");
+    for (name, value) in [
+        ("ValidForUpdateApi", "1"),
+        ("ValidForReadApi", "1"),
+        ("ValidForCreateApi", "1"),
+        ("IsCustomField", if column.custom { "1" } else { "0" }),
+        ("IsAuditEnabled", "1"),
+        ("IsSecured", "0"),
+        ("IntroducedVersion", "1.0.0.0"),
+        ("IsCustomizable", "1"),
+        ("IsRenameable", "1"),
+        ("CanModifySearchSettings", "1"),
+        ("CanModifyRequirementLevelSettings", "1"),
+        ("CanModifyAdditionalSettings", "1"),
+        ("SourceType", "0"),
+        ("IsGlobalFilterEnabled", "0"),
+        ("IsSortableEnabled", "0"),
+        ("CanModifyGlobalFilterSettings", "1"),
+        ("CanModifyIsSortableSettings", "1"),
+        ("IsDataSourceSecret", "0"),
+        ("AutoNumberFormat", ""),
+        ("IsSearchable", "1"),
+        ("IsFilterable", "0"),
+        ("IsRetrievable", "1"),
+        ("IsLocalizable", "0"),
+    ] {
+        x.leaf(name, value);
+    }
+    match &column.kind {
+        Kind::PrimaryName { max_length } | Kind::Text { max_length } => {
+            x.leaf("Format", "text");
+            x.leaf("MaxLength", &max_length.to_string());
+            x.leaf("Length", &(max_length * 2).to_string());
+        }
+        Kind::Memo => {
+            x.leaf("Format", "textarea");
+            x.leaf("MaxLength", "2000");
+        }
+        Kind::Int => {
+            x.leaf("Format", "none");
+            x.leaf("MinValue", "-2147483648");
+            x.leaf("MaxValue", "2147483647");
+        }
+        Kind::Decimal => {
+            x.leaf("MinValue", "-100000000000");
+            x.leaf("MaxValue", "100000000000");
+            x.leaf("Accuracy", "2");
+        }
+        Kind::Money => {
+            x.leaf("MinValue", "-922337203685477");
+            x.leaf("MaxValue", "922337203685477");
+            x.leaf("Accuracy", "2");
+            x.leaf("AccuracySource", "2");
+        }
+        Kind::MoneyBase { of } => {
+            x.leaf("Accuracy", "4");
+            x.leaf("AccuracySource", "2");
+            x.leaf("CalculationOf", of);
+        }
+        Kind::Bool => {
+            x.leaf("AppDefaultValue", "0");
+            x.open("optionset Name=\"boolean\"");
+            x.leaf("OptionSetType", "bit");
+            x.labels("displaynames", "displayname", &column.display);
+            x.empty("Descriptions");
+            x.open("options");
+            for (value, label) in [("1", "Yes"), ("0", "No")] {
+                x.open(&format!("option value=\"{value}\" ExternalValue=\"\""));
+                x.labels("labels", "label", label);
+                x.close("option");
+            }
+            x.close("options");
+            x.close("optionset");
+        }
+        Kind::DateTime => {
+            x.leaf("Format", "datetime");
+            x.leaf("CanChangeDateTimeBehavior", "0");
+            x.leaf("Behavior", "1");
+        }
+        Kind::Lookup => {
+            x.leaf("LookupStyle", "single");
+            x.empty("LookupTypes");
+        }
+        Kind::LocalChoice { options } => {
+            x.leaf("AppDefaultValue", "-1");
+            for choice in options {
+                x.open(&format!("optionset Name=\"{}\"", choice.name));
+                choice_body(x, choice, false);
+                x.close("optionset");
+            }
+        }
+        Kind::GlobalChoice { name } => {
+            x.leaf("AppDefaultValue", "-1");
+            x.leaf("OptionSetName", name);
+        }
+        Kind::State => status_options(x, table, true),
+        Kind::Status => status_options(x, table, false),
+        Kind::PrimaryKey => {}
+    }
+    x.labels("displaynames", "displayname", &column.display);
+    x.labels("Descriptions", "Description", "");
+    x.close("attribute");
+}
+
+fn status_options(x: &mut Xml, table: &Table, state: bool) {
+    let (kind, list, item) = if state {
+        ("state", "states", "state")
+    } else {
+        ("status", "statuses", "status")
+    };
+    x.open(&format!(
+        "optionset Name=\"{}_{}code\"",
+        table.logical_name(),
+        kind
+    ));
+    x.leaf("OptionSetType", kind);
+    x.leaf("IntroducedVersion", "1.0.0.0");
+    x.leaf("IsCustomizable", "1");
+    x.labels("displaynames", "displayname", "Status");
+    x.labels("Descriptions", "Description", "");
+    x.open(list);
+    for (value, label) in [(0, "Active"), (1, "Inactive")] {
+        if state {
+            x.open(&format!(
+                "state value=\"{value}\" defaultstatus=\"{}\" invariantname=\"{label}\"",
+                value + 1
+            ));
+        } else {
+            x.open(&format!("status value=\"{}\" state=\"{value}\"", value + 1));
+        }
+        x.labels("labels", "label", label);
+        x.close(item);
+    }
+    x.close(list);
+    x.close("optionset");
+}
+
+fn global_choice(x: &mut Xml, choice: &Choice) {
+    global_choice_body(x, choice, false);
+}
+
+fn global_choice_body(x: &mut Xml, choice: &Choice, own_file: bool) {
+    let xsi = if own_file {
+        format!(" {XSI}")
+    } else {
+        String::new()
+    };
+    x.open(&format!(
+        "optionset Name=\"{}\" localizedName=\"{}\"{xsi}",
+        choice.name,
+        escape(&choice.display)
+    ));
+    choice_body(x, choice, true);
+    x.close("optionset");
+}
+
+fn choice_body(x: &mut Xml, choice: &Choice, global: bool) {
+    x.leaf("OptionSetType", "picklist");
+    x.leaf("IsGlobal", if global { "1" } else { "0" });
+    x.leaf("IntroducedVersion", "1.0.0.0");
+    x.leaf("IsCustomizable", "1");
+    x.labels("displaynames", "displayname", &choice.display);
+    x.labels("Descriptions", "Description", "");
+    x.open("options");
+    for (value, label) in &choice.options {
+        x.open(&format!(
+            "option value=\"{value}\" ExternalValue=\"\" IsHidden=\"0\""
+        ));
+        x.labels("labels", "label", label);
+        x.close("option");
+    }
+    x.close("options");
+}
+
+fn relationship(x: &mut Xml, relationship: &Relationship) {
+    x.open(&format!(
+        "EntityRelationship Name=\"{}\"",
+        escape(&relationship.name)
+    ));
+    for (name, value) in [
+        ("EntityRelationshipType", "OneToMany"),
+        ("IsCustomizable", "1"),
+        ("IntroducedVersion", "1.0.0.0"),
+        ("IsHierarchical", "0"),
+        ("ReferencingEntityName", relationship.referencing.as_str()),
+        ("ReferencedEntityName", relationship.referenced.as_str()),
+        ("CascadeAssign", "NoCascade"),
+        ("CascadeDelete", "RemoveLink"),
+        ("CascadeReparent", "NoCascade"),
+        ("CascadeShare", "NoCascade"),
+        ("CascadeUnshare", "NoCascade"),
+        ("CascadeRollupView", "NoCascade"),
+        ("IsValidForAdvancedFind", "1"),
+        ("ReferencingAttributeName", relationship.lookup.as_str()),
+    ] {
+        x.leaf(name, value);
+    }
+    x.open("RelationshipDescription");
+    x.labels("Descriptions", "Description", "");
+    x.close("RelationshipDescription");
+    x.open("EntityRelationshipRoles");
+    x.open("EntityRelationshipRole");
+    x.leaf("NavPaneDisplayOption", "UseCollectionName");
+    x.leaf("NavPaneArea", "Details");
+    x.leaf("NavPaneOrder", "10000");
+    x.leaf("NavigationPropertyName", &relationship.lookup);
+    x.leaf("RelationshipRoleType", "1");
+    x.close("EntityRelationshipRole");
+    x.open("EntityRelationshipRole");
+    x.leaf("NavigationPropertyName", &relationship.name);
+    x.leaf("RelationshipRoleType", "0");
+    x.close("EntityRelationshipRole");
+    x.close("EntityRelationshipRoles");
+    x.close("EntityRelationship");
+}
+
+/// The control class of a column on a form, by type (the ids real forms carry).
+fn control_class(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Lookup => "{270BD3DB-D9AF-4782-9025-509E298DEC0A}",
+        Kind::DateTime => "{5B773807-9FB2-42db-97C3-7A91EFF8ADFF}",
+        Kind::LocalChoice { .. } | Kind::GlobalChoice { .. } | Kind::State | Kind::Status => {
+            "{3EF39988-22BB-4f0b-BBBE-64B5A3748AEE}"
+        }
+        Kind::Memo => "{E0DECE4B-6FC8-4a8f-A065-082708572369}",
+        Kind::Money | Kind::MoneyBase { .. } => "{533B9E00-756B-4312-95A0-DC888637AC78}",
+        Kind::Int => "{C6D124CA-7EDA-4a60-AEA9-7FB8D318B68F}",
+        Kind::Decimal => "{C3EFE0C3-0EC6-42be-8349-CBD9079DFD8E}",
+        Kind::Bool => "{67FAC785-CD58-4f9f-ABB3-4B7DDC6ED5ED}",
+        _ => "{4273EDBD-AC1D-40d3-9FB2-095C621B552D}",
+    }
+}
+
+fn forms(x: &mut Xml, solution: &Solution, table: &Table, bulk: &mut Rng) {
+    x.open("forms type=\"main\"");
+    for _ in 0..solution.forms {
+        system_form(x, table, bulk);
+    }
+    x.close("forms");
+}
+
+/// One main form showing every column, four to a section; returns its id.
+fn system_form(x: &mut Xml, table: &Table, bulk: &mut Rng) -> String {
+    let id = bulk.guid();
+    x.open("systemform");
+    x.leaf("formid", &id);
+    x.leaf("IntroducedVersion", "1.0.0.0");
+    x.leaf("FormPresentation", "1");
+    x.leaf("FormActivationState", "1");
+    x.open("form headerdensity=\"HighWithControls\"");
+    x.open("tabs");
+    for (t, tab_columns) in table.columns.chunks(12).enumerate() {
+        x.open(&format!(
+            "tab name=\"tab_{t}\" verticallayout=\"true\" id=\"{}\" IsUserDefined=\"1\" showlabel=\"true\" expanded=\"true\"",
+            bulk.guid()
+        ));
+        x.labels("labels", "label", &format!("{} {t}", table.display));
+        x.open("columns");
+        x.open("column width=\"100%\"");
+        x.open("sections");
+        for (s, section_columns) in tab_columns.chunks(4).enumerate() {
+            x.open(&format!(
+                "section name=\"tab_{t}_section_{s}\" showlabel=\"false\" showbar=\"false\" columns=\"1\" IsUserDefined=\"0\" id=\"{}\"",
+                bulk.guid()
+            ));
+            x.labels("labels", "label", "Section");
+            x.open("rows");
+            for column in section_columns {
+                x.open("row");
+                x.open(&format!(
+                    "cell id=\"{}\" showlabel=\"true\" locklevel=\"0\"",
+                    bulk.guid()
+                ));
+                x.labels("labels", "label", &column.display);
+                x.empty(&format!(
+                    "control id=\"{0}\" classid=\"{1}\" datafieldname=\"{0}\" disabled=\"false\" uniqueid=\"{2}\"",
+                    column.logical_name(),
+                    control_class(&column.kind),
+                    bulk.guid()
+                ));
+                x.close("cell");
+                x.close("row");
+            }
+            x.close("rows");
+            x.close("section");
+        }
+        x.close("sections");
+        x.close("column");
+        x.close("columns");
+        x.close("tab");
+    }
+    x.close("tabs");
+    x.open("events");
+    x.open("event name=\"onload\" application=\"false\" active=\"false\"");
+    x.open("Handlers");
+    x.empty(&format!(
+        "Handler functionName=\"Generated.{}.onLoad\" libraryName=\"gen_/scripts/{}.js\" handlerUniqueId=\"{}\" enabled=\"true\" parameters=\"\" passExecutionContext=\"true\"",
+        table.display,
+        table.logical_name(),
+        bulk.guid()
+    ));
+    x.close("Handlers");
+    x.close("event");
+    x.close("events");
+    x.open("formLibraries");
+    x.empty(&format!(
+        "Library name=\"gen_/scripts/{}.js\" libraryUniqueId=\"{}\"",
+        table.logical_name(),
+        bulk.guid()
+    ));
+    x.close("formLibraries");
+    x.empty("DisplayConditions Order=\"0\" FallbackForm=\"true\"");
+    x.close("form");
+    x.leaf("IsCustomizable", "1");
+    x.leaf("CanBeDeleted", "1");
+    x.labels("LocalizedNames", "LocalizedName", "Information");
+    x.labels("Descriptions", "Description", "A form for this entity.");
+    x.close("systemform");
+    id
+}
+
+/// One view (saved query) over a few of the table's columns; returns its id.
+fn view(x: &mut Xml, table: &Table, index: usize, bulk: &mut Rng) -> String {
+    let id = bulk.guid();
+    let logical = table.logical_name();
+    let key = format!("{logical}id");
+    let shown: Vec<String> = table
+        .columns
+        .iter()
+        .skip(1 + index % 3)
+        .step_by(3)
+        .take(6)
+        .map(Column::logical_name)
+        .collect();
+    x.open("savedquery");
+    x.leaf("IsCustomizable", "1");
+    x.leaf("CanBeDeleted", if index == 0 { "0" } else { "1" });
+    x.leaf("isquickfindquery", if index == 1 { "1" } else { "0" });
+    x.leaf("isprivate", "0");
+    x.leaf("isdefault", if index == 0 { "1" } else { "0" });
+    x.leaf("savedqueryid", &id);
+    x.open("layoutxml");
+    x.open(&format!(
+        "grid name=\"resultset\" jump=\"{}\" select=\"1\" icon=\"1\" preview=\"1\"",
+        shown.first().map_or("", String::as_str)
+    ));
+    x.open(&format!("row name=\"result\" id=\"{key}\""));
+    for column in &shown {
+        x.empty(&format!(
+            "cell name=\"{column}\" width=\"{}\"",
+            100 + 25 * bulk.below(5)
+        ));
+    }
+    x.close("row");
+    x.close("grid");
+    x.close("layoutxml");
+    x.leaf("querytype", if index == 1 { "4" } else { "0" });
+    x.open("fetchxml");
+    x.open("fetch version=\"1.0\" mapping=\"logical\"");
+    x.open(&format!("entity name=\"{logical}\""));
+    for column in &shown {
+        x.empty(&format!("attribute name=\"{column}\""));
+    }
+    x.empty(&format!("attribute name=\"{key}\""));
+    if let Some(first) = shown.first() {
+        x.empty(&format!("order attribute=\"{first}\" descending=\"false\""));
+    }
+    x.open("filter type=\"and\"");
+    x.empty("condition attribute=\"statecode\" operator=\"eq\" value=\"0\"");
+    x.close("filter");
+    x.close("entity");
+    x.close("fetch");
+    x.close("fetchxml");
+    x.leaf("IntroducedVersion", "1.0.0.0");
+    x.labels(
+        "LocalizedNames",
+        "LocalizedName",
+        &format!("View {index} of {}", table.display),
+    );
+    x.labels("Descriptions", "Description", "");
+    x.close("savedquery");
+    id
+}
+
+fn ribbon(x: &mut Xml, table: &Table) {
+    let logical = table.logical_name();
+    x.open("RibbonDiffXml");
+    x.open("CustomActions");
+    for button in 0..2 {
+        let id = format!("gen.{logical}.Button{button}");
+        x.open(&format!(
+            "CustomAction Id=\"{id}.CustomAction\" Location=\"Mscrm.Form.{logical}.MainTab.Save.Controls._children\" Sequence=\"{}\"",
+            10 + button
+        ));
+        x.open("CommandUIDefinition");
+        x.empty(&format!(
+            "Button Alt=\"$LocLabels:{id}.Alt\" Command=\"gen.{logical}.Command{button}\" Id=\"{id}\" LabelText=\"$LocLabels:{id}.LabelText\" Sequence=\"{}\" TemplateAlias=\"o1\" ToolTipTitle=\"$LocLabels:{id}.ToolTipTitle\" ToolTipDescription=\"$LocLabels:{id}.ToolTipDescription\" ModernImage=\"Flow\"",
+            10 + button
+        ));
+        x.close("CommandUIDefinition");
+        x.close("CustomAction");
+    }
+    x.close("CustomActions");
+    x.open("Templates");
+    x.open("RibbonTemplates Id=\"Mscrm.Templates\"");
+    x.close("RibbonTemplates");
+    x.close("Templates");
+    x.open("CommandDefinitions");
+    for button in 0..2 {
+        x.open(&format!(
+            "CommandDefinition Id=\"gen.{logical}.Command{button}\""
+        ));
+        x.open("EnableRules");
+        x.empty(&format!(
+            "EnableRule Id=\"gen.{logical}.EnableRule{button}\""
+        ));
+        x.close("EnableRules");
+        x.empty("DisplayRules");
+        x.open("Actions");
+        x.open(&format!(
+            "JavaScriptFunction FunctionName=\"Generated.{}.command{button}\" Library=\"$webresource:gen_/scripts/{logical}.js\"",
+            table.display
+        ));
+        x.empty("CrmParameter Value=\"PrimaryControl\"");
+        x.close("JavaScriptFunction");
+        x.close("Actions");
+        x.close("CommandDefinition");
+    }
+    x.close("CommandDefinitions");
+    x.open("RuleDefinitions");
+    x.empty("TabDisplayRules");
+    x.empty("DisplayRules");
+    x.open("EnableRules");
+    for button in 0..2 {
+        x.open(&format!(
+            "EnableRule Id=\"gen.{logical}.EnableRule{button}\""
+        ));
+        x.empty("FormStateRule State=\"Create\" InvertResult=\"true\"");
+        x.close("EnableRule");
+    }
+    x.close("EnableRules");
+    x.close("RuleDefinitions");
+    x.open("LocLabels");
+    for button in 0..2 {
+        for part in ["Alt", "LabelText", "ToolTipTitle", "ToolTipDescription"] {
+            x.open(&format!(
+                "LocLabel Id=\"gen.{logical}.Button{button}.{part}\""
+            ));
+            x.open("Titles");
+            x.empty(&format!(
+                "Title description=\"{} {part} {button}\" languagecode=\"1033\"",
+                table.display
+            ));
+            x.close("Titles");
+            x.close("LocLabel");
+        }
+    }
+    x.close("LocLabels");
+    x.close("RibbonDiffXml");
+}

@@ -44,7 +44,7 @@ impl Solution {
                 .files
                 .iter()
                 .zip(&other.files)
-                .all(|(a, b)| a.text == b.text)
+                .all(|(a, b)| a.digest == b.digest && a.text == b.text)
     }
 
     /// A short description for summaries: `ContosoCore 1.2.0.0`.

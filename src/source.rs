@@ -11,6 +11,10 @@ pub struct SourceFile {
     /// The file text, without a leading byte-order mark (editors hide it, so
     /// lines and columns are the same either way).
     pub text: String,
+    /// Length and CRC-32 of the bytes the file was read from. `text` may have
+    /// content blanked (see `package::compact`), so equal texts alone do not make
+    /// equal files.
+    pub digest: (u64, u32),
     /// A sparse line index, built on first use: a package with many findings in a
     /// 100 MB file must not rescan it for each one, nor hold a word per line.
     lines: OnceLock<LineIndex>,
@@ -54,10 +58,18 @@ impl LineIndex {
 }
 
 impl SourceFile {
+    /// A file whose text is exactly its content.
     pub fn new(display_path: String, text: String) -> Arc<Self> {
+        let digest = (text.len() as u64, crc32fast::hash(text.as_bytes()));
+        Self::read(display_path, text, digest)
+    }
+
+    /// A file read from bytes with the given length and CRC-32.
+    pub fn read(display_path: String, text: String, digest: (u64, u32)) -> Arc<Self> {
         Arc::new(Self {
             display_path,
             text,
+            digest,
             lines: OnceLock::new(),
         })
     }

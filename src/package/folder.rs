@@ -4,7 +4,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{LoadError, PackageFiles, MAX_FILE_BYTES};
+use super::{compact, LoadError, PackageFiles, MAX_FILE_BYTES};
 
 /// How deep below a named folder dvlint looks for the one solution it holds
 /// (a `pac` project keeps it in `src/`; repositories nest it a level or two more).
@@ -175,5 +175,25 @@ impl PackageFiles for FolderFiles {
 
     fn display(&self, path: &str) -> String {
         self.path_of(path).display().to_string()
+    }
+
+    fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
+        let full = self.path_of(path);
+        let shown = full.display().to_string();
+        self.check_inside(&full, &shown)?;
+        let file = fs::File::open(&full)
+            .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
+        let hint = file
+            .metadata()
+            .map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
+        let text = compact::read(&mut file.take(MAX_FILE_BYTES + 1), hint)
+            .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
+        if text.original_len > MAX_FILE_BYTES {
+            return Err(LoadError::file(
+                &shown,
+                format!("larger than the {MAX_FILE_BYTES}-byte limit; refusing to read it"),
+            ));
+        }
+        Ok(text)
     }
 }

@@ -2,6 +2,7 @@
 //! folder, or an extracted export — into one [`Solution`] model. Every form of one
 //! solution gives the same model.
 
+mod compact;
 mod customizations;
 mod folder;
 pub mod git;
@@ -69,6 +70,14 @@ trait PackageFiles {
     fn list(&self, dir: &str) -> Result<Vec<(String, bool)>, LoadError>;
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError>;
     fn display(&self, path: &str) -> String;
+
+    /// The text of a file with the content of bulk elements blanked
+    /// ([`compact`]). Sources that can stream override this, so that the bulk is
+    /// never held in memory.
+    fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
+        let bytes = self.read(path)?;
+        compact::from_bytes(&bytes).map_err(|e| LoadError::file(self.display(path), e.to_string()))
+    }
 }
 
 /// Which layout a package's files follow.
@@ -239,10 +248,22 @@ struct Builder {
 impl Builder {
     fn add_file(&mut self, files: &mut dyn PackageFiles, path: &str) -> Result<FileId, LoadError> {
         let shown = files.display(path);
-        let bytes = files.read(path)?;
-        let text = decode_utf8(&shown, bytes)?;
+        let (text, digest) = match files.read_text(path) {
+            Ok(read) => (read.text, (read.original_len, read.crc)),
+            Err(_) => {
+                // Not UTF-8, or the streaming read failed: a whole read names the
+                // problem precisely (line and column, UTF-16, I/O error).
+                let bytes = files.read(path)?;
+                let digest = (bytes.len() as u64, crc32fast::hash(&bytes));
+                let text = decode_utf8(&shown, bytes)?;
+                (
+                    compact::from_bytes(text.as_bytes()).map_or(text, |t| t.text),
+                    digest,
+                )
+            }
+        };
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(shown, text));
+        self.files.push(SourceFile::read(shown, text, digest));
         Ok(id)
     }
 

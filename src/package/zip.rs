@@ -9,7 +9,9 @@ use std::path::Path;
 
 use zip::ZipArchive;
 
-use super::{LoadError, PackageFiles, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, RATIO_CHECK_FROM};
+use super::{
+    compact, LoadError, PackageFiles, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, RATIO_CHECK_FROM,
+};
 
 trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
@@ -56,6 +58,56 @@ impl ZipFiles {
     }
 }
 
+impl ZipFiles {
+    /// The member at `path`, once its declared size has passed the limits.
+    fn member(
+        &mut self,
+        path: &str,
+    ) -> Result<(zip::read::ZipFile<'_, Box<dyn ReadSeek>>, u64), LoadError> {
+        let shown = self.display(path);
+        let index = *self
+            .members
+            .get(path)
+            .ok_or_else(|| LoadError::file(&shown, "no such member in the archive"))?;
+        let member = self
+            .archive
+            .by_index(index)
+            .map_err(|e| LoadError::file(&shown, format!("cannot read zip member: {e}")))?;
+        let declared = member.size();
+        let compressed = member.compressed_size().max(1);
+        if declared > MAX_FILE_BYTES {
+            return Err(LoadError::file(
+                &shown,
+                format!(
+                    "inflates to {declared} bytes, over the {MAX_FILE_BYTES}-byte limit; refusing to read it"
+                ),
+            ));
+        }
+        if declared > RATIO_CHECK_FROM && declared / compressed > MAX_COMPRESSION_RATIO {
+            return Err(LoadError::file(
+                &shown,
+                format!(
+                    "compression ratio {}:1 is over the {MAX_COMPRESSION_RATIO}:1 limit: this looks like a zip bomb",
+                    declared / compressed
+                ),
+            ));
+        }
+        Ok((member, declared))
+    }
+}
+
+/// A member must inflate to exactly the size its header declares.
+fn check_declared(shown: &str, read: u64, declared: u64) -> Result<(), LoadError> {
+    if read == declared {
+        Ok(())
+    } else {
+        Err(LoadError::file(
+            shown,
+            format!("corrupt zip member: inflates to more than its declared {declared} bytes"),
+        ))
+    }
+}
+
 impl PackageFiles for ZipFiles {
     fn list(&self, dir: &str) -> Result<Vec<(String, bool)>, LoadError> {
         let prefix = if dir.is_empty() {
@@ -83,33 +135,7 @@ impl PackageFiles for ZipFiles {
 
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let shown = self.display(path);
-        let index = *self
-            .members
-            .get(path)
-            .ok_or_else(|| LoadError::file(&shown, "no such member in the archive"))?;
-        let mut member = self
-            .archive
-            .by_index(index)
-            .map_err(|e| LoadError::file(&shown, format!("cannot read zip member: {e}")))?;
-        let declared = member.size();
-        let compressed = member.compressed_size().max(1);
-        if declared > MAX_FILE_BYTES {
-            return Err(LoadError::file(
-                &shown,
-                format!(
-                    "inflates to {declared} bytes, over the {MAX_FILE_BYTES}-byte limit; refusing to read it"
-                ),
-            ));
-        }
-        if declared > RATIO_CHECK_FROM && declared / compressed > MAX_COMPRESSION_RATIO {
-            return Err(LoadError::file(
-                &shown,
-                format!(
-                    "compression ratio {}:1 is over the {MAX_COMPRESSION_RATIO}:1 limit: this looks like a zip bomb",
-                    declared / compressed
-                ),
-            ));
-        }
+        let (mut member, declared) = self.member(path)?;
         // The declared size may lie: never inflate more than it promised (+1 to notice).
         let capacity = usize::try_from(declared).unwrap_or(0).min(64 * 1024 * 1024);
         let mut bytes = Vec::with_capacity(capacity);
@@ -117,13 +143,18 @@ impl PackageFiles for ZipFiles {
             .take(declared + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| LoadError::file(&shown, format!("corrupt zip member: {e}")))?;
-        if bytes.len() as u64 != declared {
-            return Err(LoadError::file(
-                &shown,
-                format!("corrupt zip member: inflates to more than its declared {declared} bytes"),
-            ));
-        }
+        check_declared(&shown, bytes.len() as u64, declared)?;
         Ok(bytes)
+    }
+
+    fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
+        let shown = self.display(path);
+        let (mut member, declared) = self.member(path)?;
+        let hint = usize::try_from(declared).unwrap_or(0);
+        let text = compact::read(&mut (&mut member).take(declared + 1), hint)
+            .map_err(|e| LoadError::file(&shown, format!("corrupt zip member: {e}")))?;
+        check_declared(&shown, text.original_len, declared)?;
+        Ok(text)
     }
 
     fn display(&self, path: &str) -> String {

@@ -1,0 +1,536 @@
+//! Reading a solution file while blanking what no rule reads.
+//!
+//! Most of a big `customizations.xml` is forms, views, ribbons, workflows, site
+//! maps and web resources. dvlint keeps every file it reads in memory so that a
+//! diagnostic can quote it, and holding that bulk would double its memory. So the
+//! content of those elements is dropped as the file streams in (from the zip
+//! inflater or the disk), and replaced by as many line breaks as it held, then as
+//! many spaces as its last line had characters. What remains is well-formed XML
+//! whose every line and column is where it was in the original file: positions
+//! that the parser and the diagnostics compute from the kept text are the real
+//! ones. The start and end tags of a blanked element are kept.
+//!
+//! Markup inside comments, CDATA sections and processing instructions is never
+//! mistaken for a tag. The blanked content is still checked to be UTF-8 (the
+//! caller falls back to a full read for a precise message when it is not); its
+//! XML is not checked, as no rule looks inside it.
+
+use std::io::Read;
+
+/// Elements whose content no rule reads, and that the parsers skip wherever they
+/// appear. None of them is a name the parsers read in any context.
+const BULK: &[&[u8]] = &[
+    b"FormXml",
+    b"SavedQueries",
+    b"RibbonDiffXml",
+    b"Workflows",
+    b"AppModuleSiteMaps",
+    b"AppModules",
+    b"Visualizations",
+    b"WebResources",
+    b"CustomControls",
+    b"Dashboards",
+    b"Reports",
+    b"SiteMap",
+    b"Roles",
+    b"FieldSecurityProfiles",
+    b"EntityMaps",
+    b"ConnectionRoles",
+];
+
+/// How much is inflated or read at a time.
+const CHUNK: usize = 256 * 1024;
+
+/// A file read through [`read`].
+#[derive(Debug)]
+pub struct Text {
+    /// The kept text, byte-order mark removed.
+    pub text: String,
+    /// Length of the original bytes, as read.
+    pub original_len: u64,
+    /// CRC-32 of the original bytes: two files are the same only if these agree
+    /// and their kept texts are equal.
+    pub crc: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The file is not UTF-8 (or is UTF-16): re-read it whole for a precise message.
+    #[error("the file is not UTF-8")]
+    NotUtf8,
+}
+
+/// Reads `reader` to its end.
+pub fn read(reader: &mut dyn Read, size_hint: usize) -> Result<Text, Error> {
+    let mut compactor = Compactor::new(size_hint);
+    let mut buffer = vec![0; CHUNK];
+    let mut filled = 0;
+    loop {
+        if filled == buffer.len() {
+            // One token longer than the buffer (a huge attribute value): grow.
+            buffer.resize(buffer.len() * 2, 0);
+        }
+        let n = match reader.read(&mut buffer[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::Io(e)),
+        };
+        compactor.hash(&buffer[filled..filled + n]);
+        filled += n;
+        let eof = n == 0;
+        let consumed = compactor.process(&buffer[..filled], eof)?;
+        buffer.copy_within(consumed..filled, 0);
+        filled -= consumed;
+        if eof {
+            break;
+        }
+    }
+    compactor.finish()
+}
+
+/// [`read`] over bytes already in memory.
+pub fn from_bytes(bytes: &[u8]) -> Result<Text, Error> {
+    read(&mut &bytes[..], bytes.len())
+}
+
+/// Where the scanner is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Inside {
+    Markup,
+    /// `<!-- … -->`
+    Comment,
+    /// `<![CDATA[ … ]]>`
+    CData,
+    /// `<? … ?>`
+    Instruction,
+}
+
+/// The bulk element whose content is being dropped.
+#[derive(Debug)]
+struct Blank {
+    name: &'static [u8],
+    /// Open elements of the same name, itself included.
+    depth: usize,
+    newlines: usize,
+    /// Characters since the last dropped line break.
+    tail: usize,
+}
+
+struct Compactor {
+    out: Vec<u8>,
+    inside: Inside,
+    blank: Option<Blank>,
+    started: bool,
+    crc: crc32fast::Hasher,
+    original_len: u64,
+}
+
+impl Compactor {
+    fn new(size_hint: usize) -> Self {
+        Self {
+            // Kept text is usually under half the file; growing costs little.
+            out: Vec::with_capacity(size_hint.min(64 * 1024 * 1024) / 2),
+            inside: Inside::Markup,
+            blank: None,
+            started: false,
+            crc: crc32fast::Hasher::new(),
+            original_len: 0,
+        }
+    }
+
+    fn hash(&mut self, bytes: &[u8]) {
+        self.crc.update(bytes);
+        self.original_len += bytes.len() as u64;
+    }
+
+    fn finish(mut self) -> Result<Text, Error> {
+        // An unterminated bulk element: keep its line structure; the parser reports
+        // the missing end tag at the end of the file, where it really is.
+        self.end_blank();
+        let text = String::from_utf8(self.out).map_err(|_| Error::NotUtf8)?;
+        Ok(Text {
+            text,
+            original_len: self.original_len,
+            crc: self.crc.finalize(),
+        })
+    }
+
+    /// Keeps or drops a run of bytes that starts and ends on character boundaries.
+    fn flush(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        std::str::from_utf8(bytes).map_err(|_| Error::NotUtf8)?;
+        match &mut self.blank {
+            None => self.out.extend_from_slice(bytes),
+            Some(blank) => match memchr::memrchr(b'\n', bytes) {
+                Some(last) => {
+                    blank.newlines += memchr::memchr_iter(b'\n', bytes).count();
+                    blank.tail = chars(&bytes[last + 1..]);
+                }
+                None => blank.tail += chars(bytes),
+            },
+        }
+        Ok(())
+    }
+
+    fn end_blank(&mut self) {
+        if let Some(blank) = self.blank.take() {
+            self.out.resize(self.out.len() + blank.newlines, b'\n');
+            self.out.resize(self.out.len() + blank.tail, b' ');
+        }
+    }
+
+    /// Processes as much of `data` as can be decided; returns how much was used.
+    /// The rest (an incomplete token) comes again with more data after it. Bytes
+    /// are kept or dropped in runs, flushed where blanking starts or ends.
+    fn process(&mut self, data: &[u8], eof: bool) -> Result<usize, Error> {
+        let mut pos = 0;
+        if !self.started {
+            if data.len() < 3 && !eof {
+                return Ok(0);
+            }
+            self.started = true;
+            if data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]) {
+                return Err(Error::NotUtf8);
+            }
+            if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                pos = 3;
+            }
+        }
+        let mut run = pos;
+        let used = loop {
+            let terminator: &[u8] = match self.inside {
+                Inside::Markup => match memchr::memchr(b'<', &data[pos..]) {
+                    None if eof => break data.len(),
+                    None => break boundary(data, data.len()).max(pos),
+                    Some(i) => match self.markup(data, pos + i, eof, &mut run)? {
+                        Some(next) => {
+                            pos = next;
+                            continue;
+                        }
+                        None => break pos + i,
+                    },
+                },
+                Inside::Comment => b"-->",
+                Inside::CData => b"]]>",
+                Inside::Instruction => b"?>",
+            };
+            match memchr::memmem::find(&data[pos..], terminator) {
+                Some(i) => {
+                    pos += i + terminator.len();
+                    self.inside = Inside::Markup;
+                }
+                None if eof => break data.len(),
+                // Keep what could be the start of a split terminator.
+                None => {
+                    let cut = data.len().saturating_sub(terminator.len() - 1);
+                    break boundary(data, cut).max(pos);
+                }
+            }
+        };
+        self.flush(&data[run..used])?;
+        Ok(used)
+    }
+
+    /// Handles the markup at `data[at] == b'<'`; returns where to go on, or `None`
+    /// when more data is needed to decide. `run` is where the unflushed run starts.
+    fn markup(
+        &mut self,
+        data: &[u8],
+        at: usize,
+        eof: bool,
+        run: &mut usize,
+    ) -> Result<Option<usize>, Error> {
+        let rest = &data[at..];
+        let need_more = !eof;
+        for (opening, inside) in [
+            (&b"<!--"[..], Inside::Comment),
+            (b"<![CDATA[", Inside::CData),
+            (b"<?", Inside::Instruction),
+        ] {
+            if rest.starts_with(opening) {
+                self.inside = inside;
+                return Ok(Some(at + opening.len()));
+            }
+            if need_more && opening.starts_with(rest) {
+                return Ok(None);
+            }
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_from = at + 1 + usize::from(closing);
+        let name_len = data[name_from..]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/' || b == b'<');
+        let Some(name_len) = name_len else {
+            return Ok(if need_more { None } else { Some(data.len()) });
+        };
+        let after_name = name_from + name_len;
+        let name = &data[name_from..after_name];
+        let watched = match &self.blank {
+            Some(blank) => (blank.name == name).then_some(blank.name),
+            None => BULK.iter().copied().find(|&bulk| bulk == name),
+        };
+        let Some(watched) = watched else {
+            // Any other tag: its attributes follow as ordinary text (`<` cannot
+            // occur in an attribute value).
+            return Ok(Some(after_name));
+        };
+        if closing {
+            let blank_ends = self.blank.as_mut().is_some_and(|blank| {
+                blank.depth -= 1;
+                blank.depth == 0
+            });
+            if blank_ends {
+                self.flush(&data[*run..at])?;
+                self.end_blank();
+                *run = at;
+            }
+            return Ok(Some(after_name));
+        }
+        let Some(end) = tag_end(&data[after_name..]) else {
+            return Ok(if need_more { None } else { Some(data.len()) });
+        };
+        let end = after_name + end + 1;
+        if data[end - 2] != b'/' {
+            match &mut self.blank {
+                Some(blank) => blank.depth += 1,
+                None => {
+                    // Keep everything up to and including the start tag.
+                    self.flush(&data[*run..end])?;
+                    *run = end;
+                    self.blank = Some(Blank {
+                        name: watched,
+                        depth: 1,
+                        newlines: 0,
+                        tail: 0,
+                    });
+                }
+            }
+        }
+        Ok(Some(end))
+    }
+}
+
+/// Index of the `>` that ends a start tag, skipping quoted attribute values.
+fn tag_end(bytes: &[u8]) -> Option<usize> {
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The largest index `<= end` at which `data` can be cut without splitting a
+/// character, so that every piece emitted is checked as UTF-8 on its own.
+fn boundary(data: &[u8], end: usize) -> usize {
+    let end = end.min(data.len());
+    // The start of the character that holds byte `end - 1`.
+    let lead = (end.saturating_sub(4)..end)
+        .rev()
+        .find(|&i| data[i] & 0xC0 != 0x80);
+    let Some(lead) = lead else {
+        return end;
+    };
+    let width = match data[lead] {
+        b if b < 0x80 => 1,
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        b if b >= 0xC0 => 2,
+        _ => 1,
+    };
+    if lead + width > end {
+        lead
+    } else {
+        end
+    }
+}
+
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::line_col;
+
+    /// Reads `text` in chunks of every size from 1 up, so that each token is cut
+    /// at every position once.
+    fn compact_in_chunks(text: &str, chunk: usize) -> String {
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        read(&mut Trickle(text.as_bytes(), chunk), 0).unwrap().text
+    }
+
+    const ENTITY: &str = "<Entity>\n  <Name>cts_a</Name>\n  <FormXml>\n    <forms>\n      <form id=\"{1}\" label=\"a > b\">é<!-- </FormXml> --><![CDATA[</FormXml>]]></form>\n      <FormXml><x/></FormXml>\n    </forms>\n  </FormXml>\n  <EntityInfo><attribute PhysicalName=\"x\"/></EntityInfo><RibbonDiffXml>dropped é</RibbonDiffXml><after/>\n  <SavedQueries />\n</Entity>\n";
+
+    #[test]
+    fn bulk_content_is_blanked_and_every_other_position_is_kept() {
+        let kept = compact_in_chunks(ENTITY, usize::MAX);
+        assert!(!kept.contains("forms"), "{kept}");
+        assert!(!kept.contains("dropped"), "{kept}");
+        assert!(kept.contains("<FormXml>\n"));
+        assert!(kept.contains("<SavedQueries />"));
+        assert_eq!(kept.lines().count(), ENTITY.lines().count());
+        for marker in [
+            "<Name>",
+            "</FormXml>",
+            "<EntityInfo>",
+            "<attribute",
+            "<after/>",
+            "</Entity>",
+        ] {
+            let original = ENTITY.rfind(marker).unwrap();
+            let now = kept.rfind(marker).unwrap();
+            assert_eq!(line_col(&kept, now), line_col(ENTITY, original), "{marker}");
+        }
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_text() {
+        let whole = compact_in_chunks(ENTITY, usize::MAX);
+        for chunk in 1..40 {
+            assert_eq!(compact_in_chunks(ENTITY, chunk), whole, "chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn markup_in_comments_and_cdata_is_not_a_tag() {
+        let text = "<a><!-- <FormXml> --><![CDATA[<FormXml>]]><?pi <FormXml> ?><b>kept</b></a>";
+        assert_eq!(compact_in_chunks(text, 3), text);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_utf16_is_refused() {
+        let text = compact_in_chunks("\u{feff}<a/>", 1);
+        assert_eq!(text, "<a/>");
+        assert!(matches!(
+            from_bytes(&[0xFF, 0xFE, b'<', 0]),
+            Err(Error::NotUtf8)
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused_inside_blanked_content_too() {
+        let mut bytes = b"<a><FormXml>".to_vec();
+        bytes.push(0xC3);
+        bytes.extend_from_slice(b"</FormXml></a>");
+        assert!(matches!(from_bytes(&bytes), Err(Error::NotUtf8)));
+    }
+
+    #[test]
+    fn the_digest_covers_blanked_content() {
+        let a = from_bytes(b"<a><FormXml>one</FormXml></a>").unwrap();
+        let b = from_bytes(b"<a><FormXml>two</FormXml></a>").unwrap();
+        assert_eq!(a.text, b.text);
+        assert_ne!(a.crc, b.crc);
+    }
+
+    /// `{:?}` of what a file parses to, with every byte span written as the
+    /// line:column range it covers in `text`, so that texts of different lengths
+    /// compare by position.
+    fn parsed(text: &str) -> String {
+        let mut cursor = crate::package::xml::XmlCursor::new(text, crate::source::FileId(0), "x");
+        let debug = match crate::package::customizations::parse_file(&mut cursor) {
+            Ok(found) => format!(
+                "{:?} {:?} {:?}",
+                found.entities, found.option_sets, found.relationships
+            ),
+            Err(error) => format!("error: {error}"),
+        };
+        let file = crate::source::SourceFile::new("x".to_owned(), text.to_owned());
+        let mut out = String::new();
+        let mut rest = debug.as_str();
+        while let Some(i) = rest.find("start: ") {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + 7..];
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let start: usize = rest[..digits].parse().unwrap();
+            rest = rest[digits..].strip_prefix(", end: ").unwrap();
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let end: usize = rest[..digits].parse().unwrap();
+            rest = &rest[digits..];
+            out.push_str(&format!(
+                "{:?}-{:?}",
+                file.line_col(start),
+                file.line_col(end)
+            ));
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn xml_files(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.display().to_string();
+            if path.is_dir() {
+                xml_files(&path, out);
+            } else if name.to_lowercase().ends_with(".xml") {
+                out.push((name, std::fs::read(&path).unwrap()));
+            } else if name.ends_with(".zip") {
+                let Ok(mut archive) = zip::ZipArchive::new(std::fs::File::open(&path).unwrap())
+                else {
+                    continue;
+                };
+                for i in 0..archive.len() {
+                    let mut member = archive.by_index(i).unwrap();
+                    if member.name().to_lowercase().ends_with(".xml") {
+                        let mut bytes = Vec::new();
+                        member.read_to_end(&mut bytes).unwrap();
+                        out.push((format!("{name}!/{}", member.name()), bytes));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every real and fixture file parses to the same components, at the same
+    /// lines and columns, whole or compacted; its kept lines are its own lines.
+    #[test]
+    fn real_files_parse_the_same_compacted() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        xml_files(&root.join("../shared/corpus"), &mut files);
+        xml_files(&root.join("tests/fixtures"), &mut files);
+        xml_files(&root.join("examples"), &mut files);
+        assert!(files.len() > 100, "found only {} files", files.len());
+        let mut blanked = 0;
+        for (name, bytes) in files {
+            let Ok(whole) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            let whole = whole.strip_prefix('\u{feff}').unwrap_or(whole);
+            let kept = from_bytes(&bytes).unwrap().text;
+            assert_eq!(kept.lines().count(), whole.lines().count(), "{name}");
+            for (k, w) in kept.lines().zip(whole.lines()) {
+                assert!(k == w || k.trim().is_empty(), "{name}: `{k}` for `{w}`");
+            }
+            assert_eq!(parsed(&kept), parsed(whole), "{name}");
+            blanked += whole.len() - kept.len();
+        }
+        assert!(blanked > 1_000_000, "only {blanked} bytes blanked");
+    }
+}

@@ -1,6 +1,8 @@
 //! Generated release pairs (dvlint-gen): the findings are exactly the changes the
 //! generator made, whether the packages are read as zips or as unpacked folders.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common;
 
 use dvlint::policy::Policy;

@@ -9,6 +9,8 @@ pub mod app;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod model;
 pub mod package;

@@ -370,6 +370,82 @@ fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
+/// `{:?}` of what a file parses to, with every byte span written as the
+/// line:column range it covers in `text`, so that texts of different lengths
+/// compare by position.
+pub(crate) fn describe(text: &str) -> String {
+    let mut cursor = crate::package::xml::XmlCursor::new(text, crate::source::FileId(0), "x");
+    let debug = match crate::package::customizations::parse_file(&mut cursor) {
+        Ok(found) => format!(
+            "{:?} {:?} {:?}",
+            found.entities, found.option_sets, found.relationships
+        ),
+        Err(error) => format!("error: {error}"),
+    };
+    let file = crate::source::SourceFile::new("x".to_owned(), text.to_owned());
+    // Rewrite `start: N, end: M` outside quoted strings (values may hold anything).
+    let mut out = String::with_capacity(debug.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut rest = debug.as_str();
+    while let Some(c) = rest.chars().next() {
+        if !in_string {
+            if let Some((start, end, after)) = span_fields(rest) {
+                out.push_str(&format!(
+                    "{:?}-{:?}",
+                    file.line_col(start),
+                    file.line_col(end)
+                ));
+                rest = after;
+                continue;
+            }
+        }
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, false, '"') => in_string = !in_string,
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// `start: N, end: M` at the start of `text`: the numbers and what follows.
+fn span_fields(text: &str) -> Option<(usize, usize, &str)> {
+    let number = |text: &str| -> Option<(usize, usize)> {
+        let digits = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        Some((text[..digits].parse().ok()?, digits))
+    };
+    let text = text.strip_prefix("start: ")?;
+    let (start, digits) = number(text)?;
+    let text = text[digits..].strip_prefix(", end: ")?;
+    let (end, digits) = number(text)?;
+    Some((start, end, &text[digits..]))
+}
+
+/// Panics if `bytes`, read compacted, parses to anything other than what it
+/// parses to read whole, wherever reading it whole succeeds. The fuzz targets'
+/// oracle for this module.
+pub(crate) fn assert_keeps(bytes: &[u8]) {
+    let Ok(whole) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let whole = whole.strip_prefix('\u{feff}').unwrap_or(whole);
+    let expected = describe(whole);
+    // Blanked content is not checked as XML: a file that fails whole may pass.
+    if expected.starts_with("error") {
+        return;
+    }
+    match from_bytes(bytes) {
+        Ok(kept) => assert_eq!(describe(&kept.text), expected, "compacted: {:?}", kept.text),
+        Err(e) => panic!("the whole file parses, but reading it compacted failed: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,44 +532,6 @@ mod tests {
         assert_ne!(a.crc, b.crc);
     }
 
-    /// `{:?}` of what a file parses to, with every byte span written as the
-    /// line:column range it covers in `text`, so that texts of different lengths
-    /// compare by position.
-    fn parsed(text: &str) -> String {
-        let mut cursor = crate::package::xml::XmlCursor::new(text, crate::source::FileId(0), "x");
-        let debug = match crate::package::customizations::parse_file(&mut cursor) {
-            Ok(found) => format!(
-                "{:?} {:?} {:?}",
-                found.entities, found.option_sets, found.relationships
-            ),
-            Err(error) => format!("error: {error}"),
-        };
-        let file = crate::source::SourceFile::new("x".to_owned(), text.to_owned());
-        let mut out = String::new();
-        let mut rest = debug.as_str();
-        while let Some(i) = rest.find("start: ") {
-            out.push_str(&rest[..i]);
-            rest = &rest[i + 7..];
-            let digits = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            let start: usize = rest[..digits].parse().unwrap();
-            rest = rest[digits..].strip_prefix(", end: ").unwrap();
-            let digits = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            let end: usize = rest[..digits].parse().unwrap();
-            rest = &rest[digits..];
-            out.push_str(&format!(
-                "{:?}-{:?}",
-                file.line_col(start),
-                file.line_col(end)
-            ));
-        }
-        out.push_str(rest);
-        out
-    }
-
     fn xml_files(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -543,7 +581,7 @@ mod tests {
             for (k, w) in kept.lines().zip(whole.lines()) {
                 assert!(k == w || k.trim().is_empty(), "{name}: `{k}` for `{w}`");
             }
-            assert_eq!(parsed(&kept), parsed(whole), "{name}");
+            assert_eq!(describe(&kept), describe(whole), "{name}");
             blanked += whole.len() - kept.len();
         }
         assert!(blanked > 1_000_000, "only {blanked} bytes blanked");

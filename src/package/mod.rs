@@ -22,6 +22,12 @@ use xml::XmlCursor;
 
 pub use folder::find_solution_folder;
 
+/// The fuzz targets' check of the compactor (see [`compact`]).
+#[doc(hidden)]
+pub fn assert_compaction_keeps(bytes: &[u8]) {
+    compact::assert_keeps(bytes);
+}
+
 /// Largest file dvlint inflates or reads (the default cap of DESIGN.md §5).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// Largest inflated/compressed ratio accepted for a zip member above

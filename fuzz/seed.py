@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Builds the fuzz targets' seed corpora in fuzz/corpus/<target>/ from the rule
+fixtures, the examples and ../shared/corpus (real packages). Seeds over a size
+cap are left out: libFuzzer mutates small inputs far faster."""
+import hashlib, io, os, pathlib, sys, zipfile
+
+here = pathlib.Path(__file__).resolve().parent
+root = here.parent
+corpus = here / "corpus"
+sources = [root / "tests" / "fixtures", root / "examples", root.parent / "shared" / "corpus"]
+CAP = 256 * 1024
+
+# The order of KINDS in src/fuzzing.rs: the first byte of an xml_file input.
+def kind(rel):
+    parts = [p.lower() for p in rel.parts]
+    name = parts[-1]
+    if parts[-2:] == ["other", "solution.xml"]:
+        return 2
+    if parts[-2:] == ["other", "customizations.xml"]:
+        return 6
+    if name == "customizations.xml":
+        return 0
+    if name == "solution.xml":
+        return 1
+    if name == "entity.xml" and "entities" in parts:
+        return 3
+    if "optionsets" in parts and name.endswith(".xml"):
+        return 4
+    if "relationships" in parts and name.endswith(".xml"):
+        return 5
+    return None
+
+def save(target, data):
+    if len(data) > CAP:
+        return
+    out = corpus / target
+    out.mkdir(parents=True, exist_ok=True)
+    (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+def zip_folder(folder):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+for source in sources:
+    if not source.exists():
+        print(f"seed.py: {source} is missing, skipped", file=sys.stderr)
+        continue
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if path.is_dir():
+            if (path / "Other" / "Solution.xml").exists() or (path / "solution.xml").exists():
+                save("zip_package", zip_folder(path))
+            continue
+        lower = path.name.lower()
+        if lower.endswith(".zip"):
+            data = path.read_bytes()
+            save("zip_package", data)
+            try:
+                with zipfile.ZipFile(path) as z:
+                    for member in z.namelist():
+                        k = kind(pathlib.PurePosixPath(member))
+                        if k is not None:
+                            save("xml_file", bytes([k]) + z.read(member))
+            except zipfile.BadZipFile:
+                pass
+        elif lower.endswith(".xml"):
+            k = kind(rel)
+            if k is not None:
+                save("xml_file", bytes([k]) + path.read_bytes())
+        elif lower.endswith((".yaml", ".yml")):
+            save("policy", path.read_bytes())
+
+# Policies: the YAML examples of the README and the design notes.
+import re
+for doc in (root / "README.md", root.parent / "shared" / "DESIGN.md"):
+    if doc.exists():
+        for block in re.findall(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
+            save("policy", block.encode())
+
+for target in ("zip_package", "xml_file", "policy"):
+    count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
+    print(f"{target}: {count} seeds")

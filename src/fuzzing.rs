@@ -1,0 +1,124 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the test that replays
+//! their regression corpora (`tests/fuzz_regressions.rs`). Each runs one input
+//! through a whole path of dvlint, as the command line would, and panics only on
+//! a bug: an error is the right answer to bad input.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::engine;
+use crate::model::Solution;
+use crate::package;
+use crate::policy::Policy;
+use crate::report::{self, SolutionReport};
+
+/// Arbitrary bytes as an exported zip.
+pub fn zip_package(data: &[u8]) {
+    if let Ok(solution) = package::load_zip_bytes("fuzz.zip", data.to_vec()) {
+        exercise(&solution);
+    }
+}
+
+/// Where [`xml_file`] puts its input, chosen by the first byte: every kind of
+/// file dvlint parses, in both layouts.
+const KINDS: &[&str] = &[
+    "customizations.xml",
+    "solution.xml",
+    "Other/Solution.xml",
+    "Entities/cts_Thing/Entity.xml",
+    "OptionSets/cts_choice.xml",
+    "Other/Relationships/cts_Thing.xml",
+    "Other/Customizations.xml",
+];
+
+const MANIFEST: &str = r#"<ImportExportXml version="9.2.0.0" SolutionPackageVersion="9.2" languagecode="1033"><SolutionManifest><UniqueName>Fuzz</UniqueName><Version>1.0.0.0</Version><Managed>1</Managed><Publisher><UniqueName>fuzz</UniqueName><CustomizationPrefix>cts</CustomizationPrefix></Publisher><RootComponents /></SolutionManifest></ImportExportXml>"#;
+const EMPTY: &str = "<ImportExportXml><Entities /></ImportExportXml>";
+
+/// Arbitrary bytes as one file of a package whose other files are valid. Also
+/// checks that reading the file compacted (bulk blanked) gives what reading it
+/// whole gives, wherever reading it whole succeeds.
+pub fn xml_file(data: &[u8]) {
+    let Some((&selector, content)) = data.split_first() else {
+        return;
+    };
+    let path = KINDS[usize::from(selector) % KINDS.len()];
+    let export = !path.contains('/');
+    let mut members: Vec<(&str, &[u8])> = if export {
+        vec![
+            ("solution.xml", MANIFEST.as_bytes()),
+            ("customizations.xml", EMPTY.as_bytes()),
+        ]
+    } else {
+        vec![
+            ("Other/Solution.xml", MANIFEST.as_bytes()),
+            ("Other/Customizations.xml", EMPTY.as_bytes()),
+        ]
+    };
+    members.retain(|(name, _)| *name != path);
+    members.push((path, content));
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in members {
+        if writer.start_file(name, stored).is_err() || writer.write_all(bytes).is_err() {
+            return;
+        }
+    }
+    let Ok(zipped) = writer.finish() else { return };
+    if let Ok(solution) = package::load_zip_bytes("fuzz.zip", zipped.into_inner()) {
+        exercise(&solution);
+    }
+    package::assert_compaction_keeps(content);
+}
+
+/// Arbitrary bytes as a `dvlint.yaml`.
+pub fn policy(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = Policy::parse(Path::new("dvlint.yaml"), text, &crate::rules::ids());
+    }
+}
+
+/// Checks a loaded solution against itself and against an empty release of the
+/// same name, and renders every output format, as `dvlint check` would.
+fn exercise(solution: &Solution) {
+    let empty = package::load_zip_bytes("empty.zip", empty_release());
+    let policy = Policy::default();
+    let mut baselines = vec![solution];
+    if let Ok(empty) = &empty {
+        baselines.push(empty);
+    }
+    for baseline in baselines {
+        // Each way round: removals blame the baseline, changes the candidate.
+        for (candidate, baseline) in [(solution, baseline), (baseline, solution)] {
+            let outcome = engine::check(candidate, Some(baseline), &policy);
+            let reports = [SolutionReport {
+                candidate,
+                baseline: Some(baseline),
+                diagnostics: &outcome.diagnostics,
+                allowed: outcome.allowed,
+                rules_run: &outcome.rules_run,
+            }];
+            let style = report::human::Style {
+                color: false,
+                width: 80,
+            };
+            let _ = report::human::render(&reports, style);
+            let _ = report::json::render(&reports);
+            let _ = report::sarif::render(&reports);
+            let _ = report::github::render(&reports);
+            let _ = report::junit::render(&reports);
+        }
+    }
+}
+
+fn empty_release() -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [("solution.xml", MANIFEST), ("customizations.xml", EMPTY)] {
+        if writer.start_file(name, stored).is_err() || writer.write_all(text.as_bytes()).is_err() {
+            return Vec::new();
+        }
+    }
+    writer.finish().map(|c| c.into_inner()).unwrap_or_default()
+}

@@ -482,6 +482,34 @@ impl Solution {
     }
 }
 
+impl Solution {
+    /// The same solution with every list in another order, drawn from `seed`:
+    /// tables, their columns, relationships, global choices, and the options of
+    /// every choice, global or local. What a package holds does not depend on the
+    /// order its files list it in, so dvlint must find the same in both.
+    pub fn shuffled(&self, seed: u64) -> Solution {
+        let mut rng = Rng::new(seed);
+        let mut next = self.clone();
+        rng.shuffle(&mut next.tables);
+        for table in &mut next.tables {
+            rng.shuffle(&mut table.columns);
+            for column in &mut table.columns {
+                if let Kind::LocalChoice { options } = &mut column.kind {
+                    for choice in options {
+                        rng.shuffle(&mut choice.options);
+                    }
+                }
+            }
+        }
+        rng.shuffle(&mut next.relationships);
+        rng.shuffle(&mut next.choices);
+        for choice in &mut next.choices {
+            rng.shuffle(&mut choice.options);
+        }
+        next
+    }
+}
+
 /// `1.0.0.0` -> `1.1.0.0`.
 fn raise(version: &str) -> String {
     let mut parts: Vec<u64> = version.split('.').filter_map(|p| p.parse().ok()).collect();
@@ -559,5 +587,41 @@ mod tests {
         assert_eq!(expected.len(), 8);
         let count = |s: &Solution| s.tables.iter().map(|t| t.columns.len()).sum::<usize>();
         assert_eq!(count(&base) - 3, count(&next));
+    }
+
+    #[test]
+    fn shuffling_keeps_every_component() {
+        let base = Solution::generate(&Spec {
+            tables: 6,
+            columns: 8,
+            ..Spec::default()
+        });
+        let shuffled = base.shuffled(5);
+        let names =
+            |s: &Solution| {
+                let mut names: Vec<String> =
+                    s.tables
+                        .iter()
+                        .flat_map(|t| {
+                            t.columns
+                                .iter()
+                                .map(move |c| format!("{}.{}", t.schema_name, c.schema_name))
+                        })
+                        .chain(s.relationships.iter().map(|r| r.name.clone()))
+                        .chain(s.choices.iter().flat_map(|c| {
+                            c.options.iter().map(move |o| format!("{}:{}", c.name, o.0))
+                        }))
+                        .collect();
+                names.sort();
+                names
+            };
+        assert_eq!(names(&base), names(&shuffled));
+        let order = |s: &Solution| {
+            s.tables
+                .iter()
+                .map(|t| t.schema_name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(order(&base), order(&shuffled), "6 tables keep their order");
     }
 }

@@ -137,6 +137,104 @@ pub fn unpacked(solution: &Solution) -> Vec<File> {
     files
 }
 
+/// A layout of the whitespace between elements, for [`reformat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whitespace {
+    /// One element a line, each level indented by `width` spaces, or by `width`
+    /// tabs when `tabs` (a width of 0 puts every line at the margin).
+    Indent { width: usize, tabs: bool },
+    /// The layout as rendered, with CRLF line ends.
+    Crlf,
+    /// No whitespace between elements: a file on as few lines as possible.
+    Minified,
+    /// The layout as rendered, with `n` blank lines before every element.
+    BlankLines(usize),
+    /// Between each two elements, a run drawn from `seed`: nothing, spaces,
+    /// tabs, LF, CRLF, blank lines.
+    Mixed(u64),
+}
+
+/// `text` (XML as this module renders it) with the whitespace between elements
+/// laid out anew. Only runs of whitespace that hold a line break and lie between
+/// two tags (or end the file) change: the text of an element, such as an empty
+/// `<ActivityTypeMask></ActivityTypeMask>`, and attribute values stay as they
+/// are, so the document means the same. The scan knows tags, not comments or
+/// CDATA, which rendered files do not hold.
+pub fn reformat(text: &str, style: Whitespace) -> String {
+    let mut rng = match style {
+        Whitespace::Mixed(seed) => Rng::new(seed),
+        _ => Rng::new(0),
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut depth = 0usize;
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            if tag.starts_with("</") {
+                depth = depth.saturating_sub(1);
+            } else if !tag.starts_with("<?") && !tag.starts_with("<!") && !tag.ends_with("/>") {
+                depth += 1;
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let run = &rest[..end];
+        let after_tag = out.ends_with('>');
+        if after_tag && run.contains('\n') && run.chars().all(char::is_whitespace) {
+            // The depth of what follows: a closing tag is one level out.
+            let next = &rest[end..];
+            let level = if next.starts_with("</") {
+                depth.saturating_sub(1)
+            } else {
+                depth
+            };
+            gap(&mut out, run, level, next.is_empty(), style, &mut rng);
+        } else {
+            out.push_str(run);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn gap(out: &mut String, run: &str, level: usize, last: bool, style: Whitespace, rng: &mut Rng) {
+    match style {
+        Whitespace::Indent { width, tabs } => {
+            out.push('\n');
+            if !last {
+                let unit = if tabs { "\t" } else { " " };
+                out.push_str(&unit.repeat(width * level));
+            }
+        }
+        Whitespace::Crlf => out.push_str(&run.replace('\n', "\r\n")),
+        Whitespace::Minified => {}
+        Whitespace::BlankLines(n) => {
+            if !last {
+                out.push_str(&"\n".repeat(n));
+            }
+            out.push_str(run);
+        }
+        Whitespace::Mixed(_) => {
+            const RUNS: &[&str] = &[
+                "",
+                " ",
+                "\t",
+                "\n",
+                "\r\n",
+                "\n\n   ",
+                "\r\n\r\n\t ",
+                "  \n\t\t",
+            ];
+            let run = *rng.pick::<&str>(RUNS);
+            out.push_str(run);
+        }
+    }
+}
+
 /// The bulk of each table is drawn from its own stream, so a table that did not
 /// change between versions has the same forms and views in both.
 fn bulk_rng(solution: &Solution, table: &Table) -> Rng {
@@ -892,4 +990,86 @@ fn ribbon(x: &mut Xml, table: &Table) {
     }
     x.close("LocLabels");
     x.close("RibbonDiffXml");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Spec;
+
+    fn files() -> Vec<File> {
+        let solution = Solution::generate(&Spec {
+            tables: 3,
+            columns: 6,
+            global_choices: 2,
+            forms: 1,
+            views: 1,
+            ..Spec::default()
+        });
+        let mut files = export(&solution);
+        files.extend(unpacked(&solution));
+        files
+    }
+
+    /// The text with every whitespace run between two tags taken out.
+    fn tight(text: &str) -> String {
+        let mut out = String::new();
+        for (i, piece) in text.split('<').enumerate() {
+            if i > 0 {
+                out.push('<');
+            }
+            match piece.split_once('>') {
+                Some((tag, run)) if run.trim().is_empty() => {
+                    out.push_str(tag);
+                    out.push('>');
+                }
+                _ => out.push_str(piece),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_indent_of_two_spaces_is_the_rendered_layout() {
+        for (name, text) in files() {
+            let again = reformat(
+                &text,
+                Whitespace::Indent {
+                    width: 2,
+                    tabs: false,
+                },
+            );
+            assert_eq!(again, text, "{name}");
+        }
+    }
+
+    #[test]
+    fn reformatting_changes_only_the_whitespace_between_elements() {
+        for (name, text) in files() {
+            for style in [
+                Whitespace::Indent {
+                    width: 1,
+                    tabs: true,
+                },
+                Whitespace::Indent {
+                    width: 0,
+                    tabs: false,
+                },
+                Whitespace::Crlf,
+                Whitespace::Minified,
+                Whitespace::BlankLines(2),
+                Whitespace::Mixed(7),
+            ] {
+                let again = reformat(&text, style);
+                assert_eq!(tight(&again), tight(&text), "{name}, {style:?}");
+                match style {
+                    Whitespace::Minified => assert!(!again.contains('\n'), "{name}"),
+                    Whitespace::Crlf => {
+                        assert_eq!(again.matches("\r\n").count(), text.matches('\n').count())
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }

@@ -272,24 +272,26 @@ impl Compactor {
                 return Ok(None);
             }
         }
-        let closing = rest.get(1) == Some(&b'/');
-        let name_from = at + 1 + usize::from(closing);
-        let name_len = data[name_from..]
-            .iter()
-            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/' || b == b'<');
-        let Some(name_len) = name_len else {
+        // A tag runs to the first `>` outside quotes, as quick-xml reads it (a
+        // quoted value may even hold `<` there): the text dvlint keeps must split
+        // into the same tags the parser would see in the whole file.
+        let Some(close) = tag_end(&rest[1..]) else {
             return Ok(if need_more { None } else { Some(data.len()) });
         };
-        let after_name = name_from + name_len;
-        let name = &data[name_from..after_name];
+        let end = at + 1 + close + 1;
+        let closing = rest.get(1) == Some(&b'/');
+        let name_from = at + 1 + usize::from(closing);
+        let name_len = data[name_from..end - 1]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'/')
+            .unwrap_or(end - 1 - name_from);
+        let name = &data[name_from..name_from + name_len];
         let watched = match &self.blank {
             Some(blank) => (blank.name == name).then_some(blank.name),
             None => BULK.iter().copied().find(|&bulk| bulk == name),
         };
         let Some(watched) = watched else {
-            // Any other tag: its attributes follow as ordinary text (`<` cannot
-            // occur in an attribute value).
-            return Ok(Some(after_name));
+            return Ok(Some(end));
         };
         if closing {
             let blank_ends = self.blank.as_mut().is_some_and(|blank| {
@@ -301,12 +303,8 @@ impl Compactor {
                 self.end_blank();
                 *run = at;
             }
-            return Ok(Some(after_name));
+            return Ok(Some(end));
         }
-        let Some(end) = tag_end(&data[after_name..]) else {
-            return Ok(if need_more { None } else { Some(data.len()) });
-        };
-        let end = after_name + end + 1;
         if data[end - 2] != b'/' {
             match &mut self.blank {
                 Some(blank) => blank.depth += 1,
@@ -327,14 +325,14 @@ impl Compactor {
     }
 }
 
-/// Index of the `>` that ends a start tag, skipping quoted attribute values.
+/// Index of the `>` that ends a tag, skipping quoted attribute values.
 fn tag_end(bytes: &[u8]) -> Option<usize> {
     let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if q == b => quote = None,
+    for i in memchr::memchr3_iter(b'>', b'"', b'\'', bytes) {
+        match (quote, bytes[i]) {
             (None, b'>') => return Some(i),
+            (None, q) => quote = Some(q),
+            (Some(q), b) if q == b => quote = None,
             _ => {}
         }
     }
@@ -498,6 +496,15 @@ mod tests {
         for chunk in 1..40 {
             assert_eq!(compact_in_chunks(ENTITY, chunk), whole, "chunks of {chunk}");
         }
+    }
+
+    #[test]
+    fn a_tag_ends_where_quick_xml_ends_it() {
+        // A quote left open swallows markup up to the next quote, as the parser
+        // reads it: `<FormXml>` inside is not a tag, and nothing is blanked.
+        let text = "<a>\n<b c=\"x\n<FormXml>\n</FormXml>\" d='>'/>\n<e/></a>";
+        assert_eq!(compact_in_chunks(text, 5), text);
+        assert_keeps(text.as_bytes());
     }
 
     #[test]

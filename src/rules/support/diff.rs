@@ -139,11 +139,17 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
     let mut changes = Vec::new();
     // Relationships first: a removed relationship takes its lookup column with it.
     let mut removed_relationships = Vec::new();
+    // Lookups of relationships that go with a removed table: a lookup column on a
+    // table that stays goes with them, reported in the table's finding.
+    let mut folded_lookups = Vec::new();
     for (key, relationship) in &baseline.relationships {
         let folded = relationship
             .entities
             .iter()
             .any(|e| removed_tables.contains(e.as_str()));
+        if folded && !relationship.unmodified && !candidate.relationships.contains_key(key) {
+            folded_lookups.extend(relationship.lookup.as_ref());
+        }
         if !relationship.unmodified && !folded && !candidate.relationships.contains_key(key) {
             let lookup = relationship
                 .lookup
@@ -163,6 +169,7 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
         removed_relationships
             .iter()
             .filter_map(|(_, lookup)| *lookup)
+            .chain(folded_lookups)
             .map(|(table, column)| (table.as_str(), column.as_str())),
     );
 

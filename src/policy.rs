@@ -20,8 +20,15 @@ use crate::diagnostic::{Level, Severity};
 /// The names a policy file may have, in order of preference.
 pub const POLICY_FILE_NAMES: [&str; 2] = ["dvlint.yaml", ".dvlint.yaml"];
 
-/// A policy file larger than this is refused unread.
-pub const MAX_POLICY_SIZE: u64 = 10 * 1024 * 1024;
+/// A policy file larger than this is refused unread. A real policy is a few
+/// kilobytes; reading YAML costs about 100 bytes of memory per byte, and `allow`
+/// globs about 150 bytes and 1.5 µs per character to compile, so that even a
+/// policy made of globs reads in well under a second.
+pub const MAX_POLICY_SIZE: u64 = 512 * 1024;
+
+/// The longest `allow` glob, in characters: a component id is far shorter, and a
+/// long glob compiles to a large matcher (over the regex size limit, globset panics).
+pub const MAX_GLOB_CHARS: usize = 1024;
 
 const TOP_LEVEL_KEYS: &[&str] = &["target", "fail-on", "rules", "allow", "solutions"];
 const TARGET_KEYS: &[&str] = &["package-version"];
@@ -112,9 +119,9 @@ pub enum PolicyError {
         source: std::io::Error,
     },
     #[error(
-        "policy `{}` is too large: {size} bytes, the limit is {} MiB",
+        "policy `{}` is too large: {size} bytes, the limit is {} KiB",
         .path.display(),
-        MAX_POLICY_SIZE / (1024 * 1024)
+        MAX_POLICY_SIZE / 1024
     )]
     TooLarge { path: PathBuf, size: u64 },
     #[error("invalid policy `{}`{}", .path.display(), render_problems(.path, .problems))]
@@ -499,6 +506,14 @@ impl Check<'_> {
 
     /// `*` matches any run of characters, `.`, `:` and `/` included; case is ignored.
     fn glob(&mut self, pattern: &str, at: Mark) -> Option<GlobMatcher> {
+        if pattern.chars().count() > MAX_GLOB_CHARS {
+            let message = format!(
+                "glob `{}` is longer than {MAX_GLOB_CHARS} characters",
+                shown(pattern)
+            );
+            self.problem(at, message);
+            return None;
+        }
         let built = GlobBuilder::new(pattern)
             .case_insensitive(true)
             .literal_separator(false)

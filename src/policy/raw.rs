@@ -34,6 +34,17 @@ use super::PolicyProblem;
 /// How many nodes aliases may add to a document.
 pub(super) const MAX_ALIAS_EXPANSION: usize = 100_000;
 
+/// How deep lists and mappings may nest. A policy needs four levels; every node
+/// costs yaml_serde work in proportion to its depth (it formats the node's path
+/// into each error, probes included).
+pub(super) const MAX_DEPTH: usize = 16;
+
+/// How many `[` and `{` may be open at once. The YAML scanner does work in
+/// proportion to the open flow collections for every token, so a document of
+/// thousands of nested `[` takes minutes before any visitor runs; this is counted
+/// on the text first, without telling quotes and comments apart.
+pub(super) const MAX_OPEN_BRACKETS: usize = 128;
+
 const PROBE: &str = "dvlint position probe";
 const STOPPED: &str = "dvlint stopped reading the policy";
 
@@ -78,12 +89,45 @@ impl Kind {
 
 /// The top-level mapping's entries; `None` for an empty document (or a lone null).
 pub(super) fn read(text: &str) -> Result<Option<Entries>, PolicyProblem> {
+    if let Some(problem) = too_many_brackets(text) {
+        return Err(problem);
+    }
     // Syntax first, so that the only failures a probe can meet are the ones it provokes.
     // Ignoring does not follow aliases.
     serde_yaml::from_str::<IgnoredAny>(text).map_err(|error| problem(&error))?;
     let mut reader = Reader::default();
     let root = serde_yaml::Deserializer::from_str(text).deserialize_any(Root(&mut reader));
     root.map_err(|error| reader.fatal.take().unwrap_or_else(|| problem(&error)))
+}
+
+/// The place where more than [`MAX_OPEN_BRACKETS`] `[` and `{` are open.
+fn too_many_brackets(text: &str) -> Option<PolicyProblem> {
+    let (mut open, mut line, mut column) = (0usize, 1, 1);
+    for ch in text.chars() {
+        match ch {
+            '[' | '{' => {
+                open += 1;
+                if open > MAX_OPEN_BRACKETS {
+                    return Some(PolicyProblem {
+                        line,
+                        column,
+                        message: format!(
+                            "more than {MAX_OPEN_BRACKETS} `[` and `{{` open at once; \
+                             lists and mappings may nest {MAX_DEPTH} deep"
+                        ),
+                    });
+                }
+            }
+            ']' | '}' => open = open.saturating_sub(1),
+            '\n' => {
+                line += 1;
+                column = 0;
+            }
+            _ => {}
+        }
+        column += 1;
+    }
+    None
 }
 
 fn problem(error: &serde_yaml::Error) -> PolicyProblem {
@@ -127,6 +171,8 @@ struct Reader {
     containers: HashMap<Mark, Slot>,
     /// Nodes added by aliases so far.
     expanded: usize,
+    /// Lists and mappings open around the node being read.
+    depth: usize,
     /// Why reading stopped, when the reader stopped it.
     fatal: Option<PolicyProblem>,
 }
@@ -223,8 +269,15 @@ impl Reader {
             Probed::Nothing if self.last.is_some_and(|last| at <= last) => self.alias(at).map(Some),
             Probed::Nothing => {
                 self.see(at);
+                if self.depth >= MAX_DEPTH {
+                    let message = format!("lists and mappings nested more than {MAX_DEPTH} deep");
+                    return Err(self.stop(at, message));
+                }
                 self.containers.insert(at, Slot::Reading);
-                let Some((node, size)) = nodes.next(Container { reader: self, at })? else {
+                self.depth += 1;
+                let read = nodes.next(Container { reader: self, at });
+                self.depth -= 1;
+                let Some((node, size)) = read? else {
                     return Err(self.stop(at, "expected a list or mapping"));
                 };
                 self.containers.insert(at, Slot::Read((node.clone(), size)));

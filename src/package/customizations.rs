@@ -2,6 +2,7 @@
 //! `Entities/*/Entity.xml`, `OptionSets/*.xml`, `Other/Relationships/*.xml` in
 //! unpacked source. The same element parsers serve both forms.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use super::xml::{Element, XmlCursor};
@@ -109,7 +110,7 @@ fn parse_entity(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Entity
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
-                b"Name" if name.is_none() => name = Some(cur.text(&child)?),
+                b"Name" if name.is_none() => name = Some(name_text(cur, &child, "table name")?),
                 b"EntityInfo" => info = parse_entity_info(cur, &child)?.or(info),
                 _ => cur.skip(&child)?,
             }
@@ -146,13 +147,29 @@ fn parse_entity_info(
         let name = cur
             .attr(entity, "Name")?
             .ok_or_else(|| cur.error_at(entity.span.start, "<entity> has no `Name` attribute"))?;
+        let name = visible(cur, name, "table name")?;
         let unmodified = cur.unmodified(entity)?;
-        let mut attributes = BTreeMap::new();
+        let mut attributes: BTreeMap<String, Attribute> = BTreeMap::new();
         each_child(cur, entity, "attributes", |cur, list| {
             each_child(cur, list, "attribute", |cur, el| {
                 let attribute = parse_attribute(cur, el)?;
-                attributes.insert(attribute.logical_name.clone(), attribute);
-                Ok(())
+                match attributes.entry(attribute.logical_name.clone()) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(attribute);
+                        Ok(())
+                    }
+                    // Which definition an import keeps is not knowable, like a table
+                    // defined twice.
+                    Entry::Occupied(first) => Err(cur.error_at(
+                        attribute.span.start,
+                        format!(
+                            "column `{}` is defined twice in table `{}` (first at line {})",
+                            attribute.logical_name,
+                            name.value.to_ascii_lowercase(),
+                            line_of(cur, first.get().span.start)
+                        ),
+                    )),
+                }
             })
         })?;
         result = Some((name, unmodified, attributes));
@@ -162,7 +179,10 @@ fn parse_entity_info(
 }
 
 fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Attribute, LoadError> {
-    let physical = cur.attr(element, "PhysicalName")?;
+    let physical = cur
+        .attr(element, "PhysicalName")?
+        .map(|name| visible(cur, name, "column name"))
+        .transpose()?;
     let unmodified = cur.unmodified(element)?;
     let mut logical = None;
     let mut kind = None;
@@ -175,8 +195,10 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
-                b"LogicalName" => logical = Some(cur.text(&child)?),
-                b"Name" if logical.is_none() => logical = Some(cur.text(&child)?),
+                b"LogicalName" => logical = Some(name_text(cur, &child, "column name")?),
+                b"Name" if logical.is_none() => {
+                    logical = Some(name_text(cur, &child, "column name")?)
+                }
                 b"Type" => kind = Some(cur.text(&child)?),
                 b"MaxLength" => {
                     let text = cur.text(&child)?;
@@ -240,6 +262,8 @@ fn parse_option_set(
 ) -> Result<OptionSet, LoadError> {
     let name = cur
         .attr(element, "Name")?
+        .map(|name| visible(cur, name, "choice name"))
+        .transpose()?
         .map(|n| n.value)
         .unwrap_or_default();
     let unmodified = cur.unmodified(element)?;
@@ -249,7 +273,9 @@ fn parse_option_set(
         while let Some(child) = cur.next_child()? {
             match child.name() {
                 b"OptionSetType" => kind = Some(cur.text(&child)?.value),
-                b"options" | b"states" | b"statuses" => parse_options(cur, &child, &mut options)?,
+                b"options" | b"states" | b"statuses" => {
+                    parse_options(cur, &child, &name, &mut options)?
+                }
                 _ => cur.skip(&child)?,
             }
         }
@@ -266,6 +292,7 @@ fn parse_option_set(
 fn parse_options(
     cur: &mut XmlCursor<'_>,
     list: &Element<'_>,
+    choice: &str,
     options: &mut BTreeMap<i64, OptionValue>,
 ) -> Result<(), LoadError> {
     if list.is_empty {
@@ -286,13 +313,82 @@ fn parse_options(
             )
         })?;
         let label = first_label(cur, &option)?;
-        options.entry(value).or_insert(OptionValue {
-            value,
-            span: option.span,
-            label,
-        });
+        match options.entry(value) {
+            Entry::Vacant(slot) => {
+                slot.insert(OptionValue {
+                    value,
+                    span: option.span,
+                    label,
+                });
+            }
+            Entry::Occupied(first) => {
+                let choice = match choice {
+                    "" => "a choice".to_owned(),
+                    name => format!("choice `{name}`"),
+                };
+                return Err(cur.error_at(
+                    option.span.start,
+                    format!(
+                        "option value {value} is defined twice in {choice} (first at line {})",
+                        line_of(cur, first.get().span.start)
+                    ),
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// The text of `element`, a name ([`visible`]).
+fn name_text<'a>(
+    cur: &mut XmlCursor<'a>,
+    element: &Element<'a>,
+    what: &str,
+) -> Result<Spanned<String>, LoadError> {
+    let text = cur.text(element)?;
+    visible(cur, text, what)
+}
+
+/// A name with an invisible character in it — a byte-order mark inside the file,
+/// a zero-width space pasted in — is another name that looks the same in every
+/// message (a table "removed" and "added" at once): refused.
+fn visible(
+    cur: &XmlCursor<'_>,
+    name: Spanned<String>,
+    what: &str,
+) -> Result<Spanned<String>, LoadError> {
+    let invisible = |c: &char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+            )
+    };
+    match name.value.chars().find(invisible) {
+        None => Ok(name),
+        Some(c) => Err(cur.error_at(
+            name.span.start,
+            format!(
+                "{what} `{}` holds U+{:04X}, an invisible character{}",
+                name.value.escape_debug(),
+                u32::from(c),
+                if c == '\u{FEFF}' {
+                    " (a byte-order mark inside the file)"
+                } else {
+                    ""
+                }
+            ),
+        )),
+    }
+}
+
+/// The line of a byte offset of the file being read, for messages that name a
+/// second place in it.
+fn line_of(cur: &XmlCursor<'_>, offset: usize) -> usize {
+    match cur.error_at(offset, "") {
+        LoadError::At { line, .. } => line,
+        LoadError::File { .. } => 0,
+    }
 }
 
 /// The first `<label description=…>` under an option, for messages.
@@ -319,6 +415,7 @@ fn parse_relationship(
             "<EntityRelationship> has no `Name` attribute",
         )
     })?;
+    let name = visible(cur, name, "relationship name")?;
     let unmodified = cur.unmodified(element)?;
     let mut kind = None;
     let mut entities = Vec::new();

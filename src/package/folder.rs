@@ -1,10 +1,11 @@
 //! Unpacked source and extracted exports: a folder on disk. dvlint only reads.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{compact, LoadError, PackageFiles, MAX_FILE_BYTES};
+use super::{compact, printable, LoadError, PackageFiles, MAX_FILE_BYTES};
 
 /// How deep below a named folder dvlint looks for the one solution it holds
 /// (a `pac` project keeps it in `src/`; repositories nest it a level or two more).
@@ -14,27 +15,59 @@ pub struct FolderFiles {
     root: PathBuf,
     /// The root with every link resolved: what a file must stay inside.
     real_root: Option<PathBuf>,
+    /// Folders with every link resolved, as they are met: resolving every file's
+    /// path anew took a dozen system calls a file.
+    real_dirs: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl FolderFiles {
     pub fn new(root: PathBuf) -> Self {
         let real_root = fs::canonicalize(&root).ok();
-        Self { root, real_root }
+        Self {
+            root,
+            real_root,
+            real_dirs: HashMap::new(),
+        }
     }
 
-    /// Refuses a path that a symbolic link leads out of the solution folder.
-    fn check_inside(&self, full: &Path, shown: &str) -> Result<(), LoadError> {
-        let (Some(root), Ok(real)) = (&self.real_root, fs::canonicalize(full)) else {
-            return Ok(());
+    /// Where `full` really is: its folder resolved, and itself too when it is a link.
+    fn real_path(&mut self, full: &Path, is_link: bool) -> Option<PathBuf> {
+        let (Some(dir), Some(name), false) = (full.parent(), full.file_name(), is_link) else {
+            return fs::canonicalize(full).ok();
         };
-        if real.starts_with(root) {
-            Ok(())
-        } else {
-            Err(LoadError::file(
-                shown,
-                "is a link that leads outside the solution folder; refusing to read it",
-            ))
+        let real_dir = self
+            .real_dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| fs::canonicalize(dir).ok());
+        real_dir.as_ref().map(|real_dir| real_dir.join(name))
+    }
+
+    /// Opens a file to read, refusing a path that a symbolic link leads out of
+    /// the solution folder, and anything but a regular file: a named pipe or a
+    /// device would block the read or never end.
+    fn open(&mut self, full: &Path, shown: &str) -> Result<fs::File, LoadError> {
+        let cannot = |e: std::io::Error| LoadError::file(shown, format!("cannot read: {e}"));
+        let mut metadata = fs::symlink_metadata(full).map_err(cannot)?;
+        let is_link = metadata.file_type().is_symlink();
+        let real = self.real_path(full, is_link);
+        if let (Some(root), Some(real)) = (&self.real_root, real) {
+            if !real.starts_with(root) {
+                return Err(LoadError::file(
+                    shown,
+                    "is a link that leads outside the solution folder; refusing to read it",
+                ));
+            }
         }
+        if is_link {
+            metadata = fs::metadata(full).map_err(cannot)?;
+        }
+        if !metadata.is_file() {
+            return Err(LoadError::file(
+                shown,
+                "not a regular file (a folder, pipe, socket or device); refusing to read it",
+            ));
+        }
+        fs::File::open(full).map_err(cannot)
     }
 
     fn path_of(&self, path: &str) -> PathBuf {
@@ -93,7 +126,7 @@ pub fn find_solution_folder(path: &Path) -> Result<PathBuf, LoadError> {
                 found.len(),
                 found
                     .iter()
-                    .map(|p| p.display().to_string())
+                    .map(|p| printable(&p.display().to_string()).into_owned())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -135,7 +168,7 @@ impl PackageFiles for FolderFiles {
         let path = self.path_of(dir);
         let entries = fs::read_dir(&path).map_err(|e| {
             LoadError::file(
-                path.display().to_string(),
+                printable(&path.display().to_string()),
                 format!("cannot list folder: {e}"),
             )
         })?;
@@ -143,11 +176,15 @@ impl PackageFiles for FolderFiles {
         for entry in entries {
             let entry = entry.map_err(|e| {
                 LoadError::file(
-                    path.display().to_string(),
+                    printable(&path.display().to_string()),
                     format!("cannot list folder: {e}"),
                 )
             })?;
-            let is_dir = fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+            // The kind comes with the listing; only a link needs a look at its target.
+            let is_dir = match entry.file_type() {
+                Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+                _ => fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()),
+            };
             listed.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
         }
         listed.sort();
@@ -156,10 +193,8 @@ impl PackageFiles for FolderFiles {
 
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let full = self.path_of(path);
-        let shown = full.display().to_string();
-        self.check_inside(&full, &shown)?;
-        let file = fs::File::open(&full)
-            .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
+        let shown = printable(&full.display().to_string()).into_owned();
+        let file = self.open(&full, &shown)?;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
@@ -174,15 +209,13 @@ impl PackageFiles for FolderFiles {
     }
 
     fn display(&self, path: &str) -> String {
-        self.path_of(path).display().to_string()
+        printable(&self.path_of(path).display().to_string()).into_owned()
     }
 
     fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
         let full = self.path_of(path);
-        let shown = full.display().to_string();
-        self.check_inside(&full, &shown)?;
-        let file = fs::File::open(&full)
-            .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
+        let shown = printable(&full.display().to_string()).into_owned();
+        let file = self.open(&full, &shown)?;
         let hint = file
             .metadata()
             .map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));

@@ -69,6 +69,26 @@ impl LoadError {
     }
 }
 
+/// A file name as messages show it: control characters (a line break, a terminal
+/// escape) in a hostile zip member or file name are written as escapes, so that
+/// they cannot forge output lines or annotations.
+pub(crate) fn printable(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_control) {
+        name.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        name.into()
+    }
+}
+
 /// The files of a package, whatever holds them.
 trait PackageFiles {
     /// Names of the entries directly in `dir` ("" for the root), with whether each
@@ -97,26 +117,48 @@ enum Layout {
     Unpacked { other: String, solution: String },
 }
 
-fn find_entry(entries: &[(String, bool)], name: &str, dir: bool) -> Option<String> {
-    entries
+/// The entry of `dir` named `name` (a folder or a file), matched case-insensitively
+/// as Windows and Dataverse match names. Two entries that differ only in case are
+/// refused: which one an import reads is not knowable.
+fn find_entry(
+    files: &dyn PackageFiles,
+    dir: &str,
+    entries: &[(String, bool)],
+    name: &str,
+    is_dir: bool,
+) -> Result<Option<String>, LoadError> {
+    let mut found = entries
         .iter()
-        .find(|(n, is_dir)| *is_dir == dir && n.eq_ignore_ascii_case(name))
-        .map(|(n, _)| n.clone())
+        .filter(|(n, d)| *d == is_dir && n.eq_ignore_ascii_case(name))
+        .map(|(n, _)| n);
+    match (found.next(), found.next()) {
+        (Some(first), Some(second)) => Err(LoadError::file(
+            files.display(dir),
+            format!(
+                "holds both `{}` and `{}`, which differ only in case; \
+                 refusing an ambiguous package",
+                printable(first),
+                printable(second)
+            ),
+        )),
+        (first, _) => Ok(first.cloned()),
+    }
 }
 
 fn detect_layout(files: &dyn PackageFiles) -> Result<Option<Layout>, LoadError> {
     let root = files.list("")?;
     if let (Some(solution), Some(customizations)) = (
-        find_entry(&root, "solution.xml", false),
-        find_entry(&root, "customizations.xml", false),
+        find_entry(files, "", &root, "solution.xml", false)?,
+        find_entry(files, "", &root, "customizations.xml", false)?,
     ) {
         return Ok(Some(Layout::Export {
             solution,
             customizations,
         }));
     }
-    if let Some(other) = find_entry(&root, "Other", true) {
-        if let Some(solution) = find_entry(&files.list(&other)?, "Solution.xml", false) {
+    if let Some(other) = find_entry(files, "", &root, "Other", true)? {
+        let entries = files.list(&other)?;
+        if let Some(solution) = find_entry(files, &other, &entries, "Solution.xml", false)? {
             return Ok(Some(Layout::Unpacked {
                 solution: format!("{other}/{solution}"),
                 other,
@@ -204,11 +246,11 @@ fn unpacked_component_files(
 ) -> Result<Vec<String>, LoadError> {
     let mut paths = Vec::new();
     let other_entries = files.list(other)?;
-    if let Some(name) = find_entry(&other_entries, "Customizations.xml", false) {
+    if let Some(name) = find_entry(files, other, &other_entries, "Customizations.xml", false)? {
         paths.push(format!("{other}/{name}"));
     }
     let root = files.list("")?;
-    if let Some(entities) = find_entry(&root, "Entities", true) {
+    if let Some(entities) = find_entry(files, "", &root, "Entities", true)? {
         let mut tables: Vec<String> = files
             .list(&entities)?
             .into_iter()
@@ -218,15 +260,15 @@ fn unpacked_component_files(
         tables.sort();
         for table in tables {
             let dir = format!("{entities}/{table}");
-            if let Some(file) = find_entry(&files.list(&dir)?, "Entity.xml", false) {
+            if let Some(file) = find_entry(files, &dir, &files.list(&dir)?, "Entity.xml", false)? {
                 paths.push(format!("{dir}/{file}"));
             }
         }
     }
-    if let Some(option_sets) = find_entry(&root, "OptionSets", true) {
+    if let Some(option_sets) = find_entry(files, "", &root, "OptionSets", true)? {
         paths.extend(xml_files(files, &option_sets)?);
     }
-    if let Some(relationships) = find_entry(&other_entries, "Relationships", true) {
+    if let Some(relationships) = find_entry(files, other, &other_entries, "Relationships", true)? {
         paths.extend(xml_files(files, &format!("{other}/{relationships}"))?);
     }
     Ok(paths)
@@ -268,6 +310,17 @@ impl Builder {
                 )
             }
         };
+        // XML has no NUL character; a UTF-16 file without a byte-order mark is
+        // valid UTF-8 full of them.
+        if let Some(at) = memchr::memchr(0, text.as_bytes()) {
+            return Err(LoadError::xml(
+                &shown,
+                &text,
+                at,
+                "a NUL character, which XML does not allow (UTF-16 without a byte-order \
+                 mark?); solution files are UTF-8",
+            ));
+        }
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile::read(shown, text, digest));
         Ok(id)

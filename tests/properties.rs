@@ -300,7 +300,8 @@ proptest! {
 /// - the primary name column: it goes only with its table, never reported alone;
 /// - a lookup column on its own: a lookup exists as long as its relationship, so
 ///   dropping it with the relationship kept is no finding. [`Target::Relationship`]
-///   removes it with its relationship;
+///   removes it with its relationship.
+///
 /// A table is removed with every relationship it takes part in and the lookup
 /// columns other tables had for them: one `entity-removed` finding.
 #[derive(Debug, Clone)]

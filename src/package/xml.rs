@@ -262,7 +262,11 @@ impl<'a> XmlCursor<'a> {
         element: &Element<'a>,
         name: &str,
     ) -> Result<Option<Spanned<String>>, LoadError> {
-        for attribute in element.start.attributes().with_checks(true) {
+        // quick-xml's duplicate check compares each attribute with every earlier one,
+        // quadratic in a hostile tag of 200 000 attributes; only the attribute asked
+        // for is checked here, in one pass.
+        let mut found: Option<Spanned<String>> = None;
+        for attribute in element.start.attributes().with_checks(false) {
             let attribute = attribute.map_err(|e| {
                 self.error_at(element.span.start, format!("malformed attribute: {e}"))
             })?;
@@ -275,6 +279,12 @@ impl<'a> XmlCursor<'a> {
             {
                 continue;
             }
+            if found.is_some() {
+                return Err(self.error_at(
+                    element.span.start,
+                    format!("malformed attribute: `{name}` is given twice"),
+                ));
+            }
             let value = attribute.unescape_value().map_err(|e| {
                 self.error_at(
                     element.span.start,
@@ -285,12 +295,9 @@ impl<'a> XmlCursor<'a> {
                 .map_or((element.span.start, element.span.end), |(s, e)| {
                     (element.span.start + s, element.span.start + e)
                 });
-            return Ok(Some(Spanned::new(
-                value.trim().to_owned(),
-                self.span(start, end),
-            )));
+            found = Some(Spanned::new(value.trim().to_owned(), self.span(start, end)));
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// Whether the element carries `unmodified="1"`.

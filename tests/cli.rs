@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::SOLUTION_XML;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -25,21 +27,6 @@ fn stdout(output: &Output) -> String {
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
-
-const SOLUTION_XML: &str = r#"<ImportExportXml version="9.2.24012.198" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive">
-  <SolutionManifest>
-    <UniqueName>ContosoCore</UniqueName>
-    <Version>1.2.0.0</Version>
-    <Managed>1</Managed>
-    <Publisher>
-      <UniqueName>Contoso</UniqueName>
-      <CustomizationPrefix>cts</CustomizationPrefix>
-      <CustomizationOptionValuePrefix>10000</CustomizationOptionValuePrefix>
-    </Publisher>
-    <RootComponents />
-    <MissingDependencies />
-  </SolutionManifest>
-</ImportExportXml>"#;
 
 const CUSTOMIZATIONS_XML: &str = r#"<ImportExportXml>
   <Entities>

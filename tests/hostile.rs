@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::SOLUTION_XML;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,21 +34,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
-
-const SOLUTION_XML: &str = r#"<ImportExportXml version="9.2.24012.198" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive">
-  <SolutionManifest>
-    <UniqueName>ContosoCore</UniqueName>
-    <Version>1.2.0.0</Version>
-    <Managed>1</Managed>
-    <Publisher>
-      <UniqueName>Contoso</UniqueName>
-      <CustomizationPrefix>cts</CustomizationPrefix>
-      <CustomizationOptionValuePrefix>10000</CustomizationOptionValuePrefix>
-    </Publisher>
-    <RootComponents />
-    <MissingDependencies />
-  </SolutionManifest>
-</ImportExportXml>"#;
 
 /// `{ENTITY}` is replaced by entities; `{BULK}` by the content of a `<FormXml>`.
 const CUSTOMIZATIONS_XML: &str = r#"<ImportExportXml>

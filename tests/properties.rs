@@ -373,11 +373,7 @@ fn without(solution: &Solution, target: &Target) -> (Solution, (String, String))
         }
         Target::Column(t, c) => {
             let table = &mut next.tables[t];
-            let column = table.columns.remove(c);
-            let of = column.logical_name();
-            table
-                .columns
-                .retain(|other| !matches!(&other.kind, Kind::MoneyBase { of: o } if *o == of));
+            let column = table.remove_column(c);
             finding(
                 "attribute-removed",
                 format!("{}.{}", table.logical_name(), column.logical_name()),

@@ -96,6 +96,15 @@ impl Table {
     pub fn logical_name(&self) -> String {
         self.schema_name.to_ascii_lowercase()
     }
+
+    /// Removes column `index`, and with a money column its base-currency companion.
+    pub fn remove_column(&mut self, index: usize) -> Column {
+        let column = self.columns.remove(index);
+        let of = column.logical_name();
+        self.columns
+            .retain(|other| !matches!(&other.kind, Kind::MoneyBase { of: o } if *o == of));
+        column
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -446,12 +455,7 @@ impl Solution {
         remove.sort_by(|a, b| b.cmp(a));
         for (t, c) in remove {
             let table = &mut next.tables[t];
-            let column = table.columns.remove(c);
-            // A money column's base-currency companion goes with it.
-            let of = column.logical_name();
-            table
-                .columns
-                .retain(|other| !matches!(&other.kind, Kind::MoneyBase { of: o } if *o == of));
+            let column = table.remove_column(c);
             expected.push(Expected {
                 rule: "attribute-removed",
                 component: format!("{}.{}", table.logical_name(), column.logical_name()),

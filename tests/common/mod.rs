@@ -113,3 +113,19 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A minimal managed manifest (`solution.xml`): ContosoCore 1.2.0.0, publisher Contoso.
+pub const SOLUTION_XML: &str = r#"<ImportExportXml version="9.2.24012.198" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive">
+  <SolutionManifest>
+    <UniqueName>ContosoCore</UniqueName>
+    <Version>1.2.0.0</Version>
+    <Managed>1</Managed>
+    <Publisher>
+      <UniqueName>Contoso</UniqueName>
+      <CustomizationPrefix>cts</CustomizationPrefix>
+      <CustomizationOptionValuePrefix>10000</CustomizationOptionValuePrefix>
+    </Publisher>
+    <RootComponents />
+    <MissingDependencies />
+  </SolutionManifest>
+</ImportExportXml>"#;

@@ -11,15 +11,13 @@
 
 mod common;
 
-use common::SOLUTION_XML;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::zip_members;
+use common::{zip_members, SOLUTION_XML};
 
 /// Bounds on every run of the binary, in the debug test profile too.
 const MAX_SECONDS: Duration = Duration::from_secs(2);

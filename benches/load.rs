@@ -57,17 +57,7 @@ fn make_inputs(dir: &std::path::Path, mb: f64) -> std::io::Result<Inputs> {
         columns: 40,
         ..Spec::default()
     };
-    let probe = Spec {
-        tables: 4,
-        global_choices: 0,
-        ..spec.clone()
-    };
-    let per_table = render::export(&Solution::generate(&probe))
-        .iter()
-        .find(|(name, _)| name == "customizations.xml")
-        .map_or(1, |(_, text)| text.len()) as f64
-        / 4.0;
-    spec.tables = ((mb * 1e6) / per_table).ceil().max(1.0) as usize;
+    spec.tables = spec.tables_for_mb(mb);
     let base = Solution::generate(&spec);
     let changes = Changes {
         remove_columns: 5,

@@ -48,6 +48,24 @@ impl Default for Spec {
     }
 }
 
+impl Spec {
+    /// The table count that brings `customizations.xml` to about `mb` megabytes
+    /// (10^6 bytes), measured on four tables of this spec.
+    pub fn tables_for_mb(&self, mb: f64) -> usize {
+        let probe = Spec {
+            tables: 4,
+            global_choices: 0,
+            ..self.clone()
+        };
+        let per_table = render::export(&Solution::generate(&probe))
+            .iter()
+            .find(|(name, _)| name == "customizations.xml")
+            .map_or(1, |(_, text)| text.len()) as f64
+            / 4.0;
+        ((mb * 1e6) / per_table).ceil().max(1.0) as usize
+    }
+}
+
 /// The changes a next version makes. Each is applied to distinct, randomly chosen
 /// components, so each gives exactly one finding.
 #[derive(Debug, Clone, Default)]

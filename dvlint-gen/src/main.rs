@@ -87,7 +87,7 @@ fn run(cli: Cli) -> std::io::Result<()> {
                 ..Spec::default()
             };
             if let Some(mb) = size_mb {
-                spec.tables = tables_for(&spec, mb);
+                spec.tables = spec.tables_for_mb(mb);
             }
             let base = Solution::generate(&spec);
             let changes = Changes {
@@ -140,18 +140,6 @@ fn run(cli: Cli) -> std::io::Result<()> {
             std::fs::write(out.join("dvlint.yaml"), policy)
         }
     }
-}
-
-/// The table count that brings customizations.xml to about `mb` megabytes,
-/// measured on one table of this spec.
-fn tables_for(spec: &Spec, mb: f64) -> usize {
-    let probe = Spec {
-        tables: 4,
-        global_choices: 0,
-        ..spec.clone()
-    };
-    let bytes = render::export(&Solution::generate(&probe))[1].1.len() as f64 / 4.0;
-    ((mb * 1_000_000.0) / bytes).ceil().max(1.0) as usize
 }
 
 fn report(out: &Path, name: &str, export: &[render::File]) -> std::io::Result<()> {

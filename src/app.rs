@@ -280,7 +280,7 @@ fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
             Some(baseline) => baseline.load(path),
         }
     };
-    let mut results: Vec<Option<Result<Solution, LoadError>>> = std::thread::scope(|scope| {
+    let results: Vec<Option<Result<Solution, LoadError>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -307,7 +307,7 @@ fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
         Ok::<_, RunError>(results)
     })?;
     let mut loaded = Vec::with_capacity(targets.len());
-    let mut taken = results.iter_mut().map(Option::take);
+    let mut taken = results.into_iter();
     for target in targets {
         let mut next_result = || {
             taken.next().flatten().ok_or_else(|| {

@@ -166,7 +166,7 @@ fn parse_entity_info(
                             "column `{}` is defined twice in table `{}` (first at line {})",
                             attribute.logical_name,
                             name.value.to_ascii_lowercase(),
-                            line_of(cur, first.get().span.start)
+                            cur.line_of(first.get().span.start)
                         ),
                     )),
                 }
@@ -330,7 +330,7 @@ fn parse_options(
                     option.span.start,
                     format!(
                         "option value {value} is defined twice in {choice} (first at line {})",
-                        line_of(cur, first.get().span.start)
+                        cur.line_of(first.get().span.start)
                     ),
                 ));
             }
@@ -379,15 +379,6 @@ fn visible(
                 }
             ),
         )),
-    }
-}
-
-/// The line of a byte offset of the file being read, for messages that name a
-/// second place in it.
-fn line_of(cur: &XmlCursor<'_>, offset: usize) -> usize {
-    match cur.error_at(offset, "") {
-        LoadError::At { line, .. } => line,
-        LoadError::File { .. } => 0,
     }
 }
 

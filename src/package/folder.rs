@@ -193,7 +193,7 @@ impl PackageFiles for FolderFiles {
 
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let full = self.path_of(path);
-        let shown = printable(&full.display().to_string()).into_owned();
+        let shown = self.display(path);
         let file = self.open(&full, &shown)?;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES + 1)
@@ -214,7 +214,7 @@ impl PackageFiles for FolderFiles {
 
     fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
         let full = self.path_of(path);
-        let shown = printable(&full.display().to_string()).into_owned();
+        let shown = self.display(path);
         let file = self.open(&full, &shown)?;
         let hint = file
             .metadata()

@@ -72,6 +72,12 @@ impl<'a> XmlCursor<'a> {
         usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
     }
 
+    /// The 1-based line of a byte offset of this file, for messages that name a
+    /// second place in it.
+    pub fn line_of(&self, offset: usize) -> usize {
+        crate::source::line_col(self.text, offset).0
+    }
+
     /// An error at a byte offset of this file.
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> LoadError {
         LoadError::xml(self.path, self.text, offset, message)

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::engine;
 use crate::model::Solution;
@@ -56,16 +57,10 @@ pub fn xml_file(data: &[u8]) {
     };
     members.retain(|(name, _)| *name != path);
     members.push((path, content));
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in members {
-        if writer.start_file(name, stored).is_err() || writer.write_all(bytes).is_err() {
-            return;
-        }
-    }
-    let Ok(zipped) = writer.finish() else { return };
-    if let Ok(solution) = package::load_zip_bytes("fuzz.zip", zipped.into_inner()) {
+    let Some(zipped) = stored_zip(&members) else {
+        return;
+    };
+    if let Ok(solution) = package::load_zip_bytes("fuzz.zip", zipped) {
         exercise(&solution);
     }
     package::assert_compaction_keeps(content);
@@ -81,12 +76,19 @@ pub fn policy(data: &[u8]) {
 /// Checks a loaded solution against itself and against an empty release of the
 /// same name, and renders every output format, as `dvlint check` would.
 fn exercise(solution: &Solution) {
-    let empty = package::load_zip_bytes("empty.zip", empty_release());
+    // Loaded once: every input is checked against the same empty release.
+    static EMPTY_RELEASE: OnceLock<Option<Solution>> = OnceLock::new();
+    let empty = EMPTY_RELEASE.get_or_init(|| {
+        let members = [
+            ("solution.xml", MANIFEST.as_bytes()),
+            ("customizations.xml", EMPTY.as_bytes()),
+        ];
+        let zipped = stored_zip(&members)?;
+        package::load_zip_bytes("empty.zip", zipped).ok()
+    });
     let policy = Policy::default();
     let mut baselines = vec![solution];
-    if let Ok(empty) = &empty {
-        baselines.push(empty);
-    }
+    baselines.extend(empty.as_ref());
     for baseline in baselines {
         // Each way round: removals blame the baseline, changes the candidate.
         for (candidate, baseline) in [(solution, baseline), (baseline, solution)] {
@@ -111,14 +113,14 @@ fn exercise(solution: &Solution) {
     }
 }
 
-fn empty_release() -> Vec<u8> {
+/// A zip of `members`, stored uncompressed (fast to build for every input).
+fn stored_zip(members: &[(&str, &[u8])]) -> Option<Vec<u8>> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, text) in [("solution.xml", MANIFEST), ("customizations.xml", EMPTY)] {
-        if writer.start_file(name, stored).is_err() || writer.write_all(text.as_bytes()).is_err() {
-            return Vec::new();
-        }
+    for (name, bytes) in members {
+        writer.start_file(*name, stored).ok()?;
+        writer.write_all(bytes).ok()?;
     }
-    writer.finish().map(|c| c.into_inner()).unwrap_or_default()
+    writer.finish().ok().map(std::io::Cursor::into_inner)
 }

@@ -12,6 +12,7 @@ pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod init;
+pub mod inventory;
 pub mod model;
 pub mod package;
 pub mod policy;

@@ -33,7 +33,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// `{ENTITY}` is replaced by entities; `{BULK}` by the content of a `<FormXml>`.
+/// `{ENTITY}` is replaced by entities; `{BULK}` by the content of a `<RibbonDiffXml>`.
 const CUSTOMIZATIONS_XML: &str = r#"<ImportExportXml>
   <Entities>
     <Entity>
@@ -50,7 +50,7 @@ const CUSTOMIZATIONS_XML: &str = r#"<ImportExportXml>
           </attributes>
         </entity>
       </EntityInfo>
-      <FormXml>{BULK}</FormXml>
+      <RibbonDiffXml>{BULK}</RibbonDiffXml>
     </Entity>{ENTITY}
   </Entities>
   <optionsets />
@@ -967,7 +967,10 @@ fn huge_values_and_deep_nesting_are_bounded() {
             "<attribute PhysicalName=\"cts_Code\">",
             &format!("<attribute PhysicalName=\"cts_Code\" Description=\"{ten_mb}\">"),
         )
-        .replace("<FormXml>", &format!("<FormXml label=\"{ten_mb}\">"));
+        .replace(
+            "<RibbonDiffXml>",
+            &format!("<RibbonDiffXml label=\"{ten_mb}\">"),
+        );
     export(
         &root.join("value"),
         SOLUTION_XML.as_bytes(),
@@ -985,8 +988,10 @@ fn huge_values_and_deep_nesting_are_bounded() {
     dvlint("10 MB table name", &["check", "name"], root).exit(0);
 
     // An unterminated 10 MB attribute value.
-    let open_value =
-        plain_customizations().replace("<FormXml>", &format!("<FormXml label=\"{ten_mb}"));
+    let open_value = plain_customizations().replace(
+        "<RibbonDiffXml>",
+        &format!("<RibbonDiffXml label=\"{ten_mb}"),
+    );
     export(
         &root.join("open"),
         SOLUTION_XML.as_bytes(),
@@ -1031,7 +1036,7 @@ fn huge_values_and_deep_nesting_are_bounded() {
     );
     dvlint("200 000 unclosed elements", &["check", "unclosed"], root)
         .fails_with(&["unclosed/customizations.xml:", "nested more than 256 deep"]);
-    // ...and inside a blanked <FormXml>, which is not parsed: accepted.
+    // ...and inside a blanked <RibbonDiffXml>, which is not parsed: accepted.
     let bulk = customizations("", &deep);
     export(
         &root.join("deep-bulk"),
@@ -1039,19 +1044,24 @@ fn huge_values_and_deep_nesting_are_bounded() {
         bulk.as_bytes(),
     );
     dvlint(
-        "200 000-deep nesting in <FormXml>",
+        "200 000-deep nesting in <RibbonDiffXml>",
         &["check", "deep-bulk"],
         root,
     )
     .exit(0);
-    let same_name = "<FormXml>".repeat(200_000) + &"</FormXml>".repeat(200_000);
+    let same_name = "<RibbonDiffXml>".repeat(200_000) + &"</RibbonDiffXml>".repeat(200_000);
     let bulk = customizations("", &same_name);
     export(
         &root.join("deep-formxml"),
         SOLUTION_XML.as_bytes(),
         bulk.as_bytes(),
     );
-    dvlint("200 000 nested <FormXml>", &["check", "deep-formxml"], root).exit(0);
+    dvlint(
+        "200 000 nested <RibbonDiffXml>",
+        &["check", "deep-formxml"],
+        root,
+    )
+    .exit(0);
     let bulk = customizations("", &"<a>".repeat(200_000));
     export(
         &root.join("unclosed-bulk"),
@@ -1059,20 +1069,20 @@ fn huge_values_and_deep_nesting_are_bounded() {
         bulk.as_bytes(),
     );
     dvlint(
-        "200 000 unclosed elements in <FormXml>",
+        "200 000 unclosed elements in <RibbonDiffXml>",
         &["check", "unclosed-bulk"],
         root,
     )
     .exit(0);
-    // ...and 200 000 <FormXml> never closed: the blanking runs to the end of the file.
-    let bulk = customizations("", &"<FormXml>".repeat(200_000));
+    // ...and 200 000 <RibbonDiffXml> never closed: the blanking runs to the end of the file.
+    let bulk = customizations("", &"<RibbonDiffXml>".repeat(200_000));
     export(
         &root.join("open-formxml"),
         SOLUTION_XML.as_bytes(),
         bulk.as_bytes(),
     );
     dvlint(
-        "200 000 unclosed <FormXml>",
+        "200 000 unclosed <RibbonDiffXml>",
         &["check", "open-formxml"],
         root,
     )
@@ -1172,10 +1182,10 @@ fn dtds_and_entities_are_refused_wherever_they_are() {
         "undeclared/customizations.xml:4:",
         "undeclared entity `&xxe;`",
     ]);
-    // A DOCTYPE inside a blanked <FormXml> is not parsed, so never expanded: accepted.
+    // A DOCTYPE inside a blanked <RibbonDiffXml> is not parsed, so never expanded: accepted.
     let bulk = customizations("", "<!DOCTYPE x [<!ENTITY a \"b\">]>&a;");
     export(&root.join("bulk"), SOLUTION_XML.as_bytes(), bulk.as_bytes());
-    dvlint("DOCTYPE inside <FormXml>", &["check", "bulk"], root).exit(0);
+    dvlint("DOCTYPE inside <RibbonDiffXml>", &["check", "bulk"], root).exit(0);
 }
 
 #[test]
@@ -1381,12 +1391,12 @@ fn text_that_is_not_utf8_is_refused_with_its_place() {
         .fails_with(&["latin1/customizations.xml:4:63: invalid UTF-8; solution files are UTF-8"]);
 
     let mut in_bulk = customizations
-        .replace("<FormXml>", "<FormXml>\n  caf")
+        .replace("<RibbonDiffXml>", "<RibbonDiffXml>\n  caf")
         .into_bytes();
     let at = in_bulk.windows(3).position(|w| w == b"caf").unwrap() + 3;
     in_bulk.insert(at, 0xE9);
     export(&root.join("bulk"), SOLUTION_XML.as_bytes(), &in_bulk);
-    dvlint("invalid UTF-8 in <FormXml>", &["check", "bulk"], root)
+    dvlint("invalid UTF-8 in <RibbonDiffXml>", &["check", "bulk"], root)
         .fails_with(&["bulk/customizations.xml:18:6: invalid UTF-8"]);
 
     for (label, dir, big_endian, bom, expected) in [

@@ -18,24 +18,22 @@
 use std::io::Read;
 
 /// Elements whose content no rule reads, and that the parsers skip wherever they
-/// appear. None of them is a name the parsers read in any context.
+/// appear. None of them is a name the parsers read in any context. The elements
+/// that define components (`<systemform>`, `<savedquery>`, `<Role>`, …) are kept;
+/// their bulk is not: a form's layout, a view's query and columns, a chart's
+/// data and presentation, a role's privileges, a site map's areas, a ribbon.
 const BULK: &[&[u8]] = &[
-    b"FormXml",
-    b"SavedQueries",
+    b"form",
+    b"fetchxml",
+    b"layoutxml",
+    b"layoutjson",
+    b"datadescription",
+    b"presentationdescription",
     b"RibbonDiffXml",
-    b"Workflows",
-    b"AppModuleSiteMaps",
-    b"AppModules",
-    b"Visualizations",
-    b"WebResources",
-    b"CustomControls",
-    b"Dashboards",
-    b"Reports",
+    b"RolePrivileges",
     b"SiteMap",
-    b"Roles",
-    b"FieldSecurityProfiles",
-    b"EntityMaps",
-    b"ConnectionRoles",
+    b"AttributeMaps",
+    b"AIConfigurations",
 ];
 
 /// How much is inflated or read at a time.
@@ -381,10 +379,11 @@ fn chars(bytes: &[u8]) -> usize {
 /// compare by position.
 pub(crate) fn describe(text: &str) -> String {
     let mut cursor = crate::package::xml::XmlCursor::new(text, crate::source::FileId(0), "x");
-    let debug = match crate::package::customizations::parse_file(&mut cursor) {
+    let place = crate::package::components::Place::default();
+    let debug = match crate::package::customizations::parse_file(&mut cursor, &place) {
         Ok(found) => format!(
-            "{:?} {:?} {:?}",
-            found.entities, found.option_sets, found.relationships
+            "{:?} {:?} {:?} {:?}",
+            found.entities, found.option_sets, found.relationships, found.components
         ),
         Err(error) => format!("error: {error}"),
     };
@@ -474,19 +473,19 @@ mod tests {
             .text
     }
 
-    const ENTITY: &str = "<Entity>\n  <Name>cts_a</Name>\n  <FormXml>\n    <forms>\n      <form id=\"{1}\" label=\"a > b\">é<!-- </FormXml> --><![CDATA[</FormXml>]]></form>\n      <FormXml><x/></FormXml>\n    </forms>\n  </FormXml>\n  <EntityInfo><attribute PhysicalName=\"x\"/></EntityInfo><RibbonDiffXml>dropped é</RibbonDiffXml><after/>\n  <SavedQueries />\n</Entity>\n";
+    const ENTITY: &str = "<Entity>\n  <Name>cts_a</Name>\n  <RibbonDiffXml>\n    <forms>\n      <form id=\"{1}\" label=\"a > b\">é<!-- </RibbonDiffXml> --><![CDATA[</RibbonDiffXml>]]></form>\n      <RibbonDiffXml><x/></RibbonDiffXml>\n    </forms>\n  </RibbonDiffXml>\n  <EntityInfo><attribute PhysicalName=\"x\"/></EntityInfo><RibbonDiffXml>dropped é</RibbonDiffXml><after/>\n  <SavedQueries />\n</Entity>\n";
 
     #[test]
     fn bulk_content_is_blanked_and_every_other_position_is_kept() {
         let kept = compact_in_chunks(ENTITY, 1 << 20);
         assert!(!kept.contains("forms"), "{kept}");
         assert!(!kept.contains("dropped"), "{kept}");
-        assert!(kept.contains("<FormXml>\n"));
+        assert!(kept.contains("<RibbonDiffXml>\n"));
         assert!(kept.contains("<SavedQueries />"));
         assert_eq!(kept.lines().count(), ENTITY.lines().count());
         for marker in [
             "<Name>",
-            "</FormXml>",
+            "</RibbonDiffXml>",
             "<EntityInfo>",
             "<attribute",
             "<after/>",
@@ -509,15 +508,15 @@ mod tests {
     #[test]
     fn a_tag_ends_where_quick_xml_ends_it() {
         // A quote left open swallows markup up to the next quote, as the parser
-        // reads it: `<FormXml>` inside is not a tag, and nothing is blanked.
-        let text = "<a>\n<b c=\"x\n<FormXml>\n</FormXml>\" d='>'/>\n<e/></a>";
+        // reads it: `<RibbonDiffXml>` inside is not a tag, and nothing is blanked.
+        let text = "<a>\n<b c=\"x\n<RibbonDiffXml>\n</RibbonDiffXml>\" d='>'/>\n<e/></a>";
         assert_eq!(compact_in_chunks(text, 5), text);
         assert_keeps(text.as_bytes());
     }
 
     #[test]
     fn markup_in_comments_and_cdata_is_not_a_tag() {
-        let text = "<a><!-- <FormXml> --><![CDATA[<FormXml>]]><?pi <FormXml> ?><b>kept</b></a>";
+        let text = "<a><!-- <RibbonDiffXml> --><![CDATA[<RibbonDiffXml>]]><?pi <RibbonDiffXml> ?><b>kept</b></a>";
         assert_eq!(compact_in_chunks(text, 3), text);
     }
 
@@ -533,16 +532,16 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_refused_inside_blanked_content_too() {
-        let mut bytes = b"<a><FormXml>".to_vec();
+        let mut bytes = b"<a><RibbonDiffXml>".to_vec();
         bytes.push(0xC3);
-        bytes.extend_from_slice(b"</FormXml></a>");
+        bytes.extend_from_slice(b"</RibbonDiffXml></a>");
         assert!(matches!(from_bytes(&bytes), Err(Error::NotUtf8)));
     }
 
     #[test]
     fn the_digest_covers_blanked_content() {
-        let a = from_bytes(b"<a><FormXml>one</FormXml></a>").unwrap();
-        let b = from_bytes(b"<a><FormXml>two</FormXml></a>").unwrap();
+        let a = from_bytes(b"<a><RibbonDiffXml>one</RibbonDiffXml></a>").unwrap();
+        let b = from_bytes(b"<a><RibbonDiffXml>two</RibbonDiffXml></a>").unwrap();
         assert_eq!(a.text, b.text);
         assert_ne!(a.crc, b.crc);
     }

@@ -5,9 +5,10 @@
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
+use super::components::{self, Place};
 use super::xml::{Element, XmlCursor};
 use super::LoadError;
-use crate::model::{Attribute, Entity, OptionSet, OptionValue, Relationship};
+use crate::model::{Attribute, Component, Entity, OptionSet, OptionValue, Relationship};
 use crate::source::Spanned;
 
 /// What one file contributed, in document order.
@@ -16,19 +17,32 @@ pub struct Components {
     pub entities: Vec<Entity>,
     pub option_sets: Vec<OptionSet>,
     pub relationships: Vec<Relationship>,
+    /// Every other component: processes, roles, forms, views, …
+    pub components: Vec<Component>,
 }
 
 /// Parses any file that holds components, whatever its root: `<ImportExportXml>`
-/// (customizations.xml), `<Entity>`, `<optionset>` or `<EntityRelationships>`.
-pub fn parse_file(cur: &mut XmlCursor<'_>) -> Result<Components, LoadError> {
+/// (customizations.xml), `<Entity>`, `<optionset>`, `<EntityRelationships>`, or
+/// the definition of another component (`<Workflow>`, `<forms>`, …). `place`
+/// says what the file's path tells about it.
+pub fn parse_file(cur: &mut XmlCursor<'_>, place: &Place) -> Result<Components, LoadError> {
     let root = cur.root()?;
     let mut found = Components::default();
     match root.name() {
+        _ if place.generic.is_some() => {
+            components::read_file_root(cur, &root, place, &mut found.components)?
+        }
         b"ImportExportXml" => parse_sections(cur, &root, &mut found)?,
-        b"Entity" => found.entities.push(parse_entity(cur, &root)?),
+        b"Entity" => {
+            let entity = parse_entity(cur, &root, &mut found.components)?;
+            found.entities.push(entity);
+        }
         b"optionset" => found.option_sets.push(parse_option_set(cur, &root)?),
         b"EntityRelationships" => parse_relationships(cur, &root, &mut found)?,
         b"EntityRelationship" => found.relationships.push(parse_relationship(cur, &root)?),
+        name if components::is_group(name) || place.optional => {
+            components::read_file_root(cur, &root, place, &mut found.components)?
+        }
         _ => {
             return Err(cur.error_at(
                 root.span.start,
@@ -53,7 +67,8 @@ fn parse_sections(
     while let Some(section) = cur.next_child()? {
         match section.name() {
             b"Entities" => each_child(cur, &section, "Entity", |cur, el| {
-                found.entities.push(parse_entity(cur, el)?);
+                let entity = parse_entity(cur, el, &mut found.components)?;
+                found.entities.push(entity);
                 Ok(())
             })?,
             b"optionsets" => each_child(cur, &section, "optionset", |cur, el| {
@@ -61,7 +76,16 @@ fn parse_sections(
                 Ok(())
             })?,
             b"EntityRelationships" => parse_relationships(cur, &section, found)?,
-            // Forms, workflows, web resources and the many newer sections: not needed.
+            b"SiteMap" => {
+                found
+                    .components
+                    .push(components::legacy_site_map(cur, &section)?);
+                cur.skip(&section)?
+            }
+            name if components::is_group(name) => {
+                components::read_group(cur, &section, None, &mut found.components)?
+            }
+            // Languages, organization settings and sections dvlint does not read.
             _ => cur.skip(&section)?,
         }
     }
@@ -104,29 +128,50 @@ fn parse_relationships(
     })
 }
 
-fn parse_entity(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Entity, LoadError> {
+/// A table; its forms, views and charts go to `components`.
+fn parse_entity(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+    components: &mut Vec<Component>,
+) -> Result<Entity, LoadError> {
     let mut name: Option<Spanned<String>> = None;
-    let mut info: Option<(Spanned<String>, bool, BTreeMap<String, Attribute>)> = None;
+    let mut info: Option<EntityInfo> = None;
+    let mut display_name = None;
+    let first_part = components.len();
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
-                b"Name" if name.is_none() => name = Some(name_text(cur, &child, "table name")?),
+                b"Name" if name.is_none() => {
+                    display_name = cur.attr(&child, "LocalizedName")?.map(|n| n.value);
+                    name = Some(name_text(cur, &child, "table name")?)
+                }
                 b"EntityInfo" => info = parse_entity_info(cur, &child)?.or(info),
+                b"FormXml" | b"SavedQueries" | b"Visualizations" => {
+                    components::read_group(cur, &child, None, components)?
+                }
                 _ => cur.skip(&child)?,
             }
         }
     }
     let has_metadata = info.is_some();
     let (info_name, unmodified, attributes) = match info {
-        Some((info_name, unmodified, attributes)) => (Some(info_name), unmodified, attributes),
+        Some(info) => {
+            display_name = display_name.filter(|n| !n.is_empty()).or(info.display_name);
+            (Some(info.name), info.unmodified, info.attributes)
+        }
         None => (None, false, BTreeMap::new()),
     };
     let name = name
         .filter(|n| !n.value.is_empty())
         .or(info_name)
         .ok_or_else(|| cur.error_at(element.span.start, "<Entity> has no <Name>"))?;
+    let logical_name = name.value.to_ascii_lowercase();
+    for part in &mut components[first_part..] {
+        part.tables = vec![logical_name.clone()];
+    }
     Ok(Entity {
-        logical_name: name.value.to_ascii_lowercase(),
+        logical_name,
+        display_name: display_name.filter(|n| !n.is_empty()),
         schema_name: name.value,
         span: name.span,
         has_metadata,
@@ -135,7 +180,14 @@ fn parse_entity(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Entity
     })
 }
 
-type EntityInfo = (Spanned<String>, bool, BTreeMap<String, Attribute>);
+/// What `<EntityInfo><entity Name=…>` says of a table.
+struct EntityInfo {
+    name: Spanned<String>,
+    unmodified: bool,
+    /// The first `<LocalizedNames><LocalizedName description=…>`.
+    display_name: Option<String>,
+    attributes: BTreeMap<String, Attribute>,
+}
 
 /// `<EntityInfo><entity Name=…>`: the name, `unmodified`, and the columns.
 fn parse_entity_info(
@@ -150,29 +202,43 @@ fn parse_entity_info(
         let name = visible(cur, name, "table name")?;
         let unmodified = cur.unmodified(entity)?;
         let mut attributes: BTreeMap<String, Attribute> = BTreeMap::new();
-        each_child(cur, entity, "attributes", |cur, list| {
-            each_child(cur, list, "attribute", |cur, el| {
-                let attribute = parse_attribute(cur, el)?;
-                match attributes.entry(attribute.logical_name.clone()) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(attribute);
-                        Ok(())
+        let mut display_name = None;
+        if !entity.is_empty {
+            while let Some(part) = cur.next_child()? {
+                match part.name() {
+                    b"attributes" => each_child(cur, &part, "attribute", |cur, el| {
+                        let attribute = parse_attribute(cur, el)?;
+                        match attributes.entry(attribute.logical_name.clone()) {
+                            Entry::Vacant(slot) => {
+                                slot.insert(attribute);
+                                Ok(())
+                            }
+                            // Which definition an import keeps is not knowable, like a
+                            // table defined twice.
+                            Entry::Occupied(first) => Err(cur.error_at(
+                                attribute.span.start,
+                                format!(
+                                    "column `{}` is defined twice in table `{}` (first at line {})",
+                                    attribute.logical_name,
+                                    name.value.to_ascii_lowercase(),
+                                    cur.line_of(first.get().span.start)
+                                ),
+                            )),
+                        }
+                    })?,
+                    b"LocalizedNames" if display_name.is_none() => {
+                        display_name = first_description(cur, &part, "LocalizedName")?
                     }
-                    // Which definition an import keeps is not knowable, like a table
-                    // defined twice.
-                    Entry::Occupied(first) => Err(cur.error_at(
-                        attribute.span.start,
-                        format!(
-                            "column `{}` is defined twice in table `{}` (first at line {})",
-                            attribute.logical_name,
-                            name.value.to_ascii_lowercase(),
-                            cur.line_of(first.get().span.start)
-                        ),
-                    )),
+                    _ => cur.skip(&part)?,
                 }
-            })
-        })?;
-        result = Some((name, unmodified, attributes));
+            }
+        }
+        result = Some(EntityInfo {
+            name,
+            unmodified,
+            display_name,
+            attributes,
+        });
         Ok(())
     })?;
     Ok(result)
@@ -192,6 +258,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     let mut global_option_set = None;
     let mut is_primary_name = false;
     let mut calculation_of = None;
+    let mut display_name = None;
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
@@ -222,6 +289,9 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
                         .split('|')
                         .any(|m| m == "PrimaryName")
                 }
+                b"displaynames" if display_name.is_none() => {
+                    display_name = first_description(cur, &child, "displayname")?
+                }
                 b"CalculationOf" => {
                     calculation_of =
                         Some(cur.text(&child)?.value.to_ascii_lowercase()).filter(|c| !c.is_empty())
@@ -244,6 +314,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     Ok(Attribute {
         schema_name: physical.map_or_else(|| logical_name.clone(), |p| p.value),
         logical_name,
+        display_name,
         span: element.span,
         kind: kind.filter(|k| !k.value.is_empty()),
         max_length,
@@ -267,12 +338,19 @@ fn parse_option_set(
         .map(|n| n.value)
         .unwrap_or_default();
     let unmodified = cur.unmodified(element)?;
+    let mut display_name = cur
+        .attr(element, "localizedName")?
+        .map(|n| n.value)
+        .filter(|n| !n.is_empty());
     let mut kind = None;
     let mut options = BTreeMap::new();
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
                 b"OptionSetType" => kind = Some(cur.text(&child)?.value),
+                b"displaynames" if display_name.is_none() => {
+                    display_name = first_description(cur, &child, "displayname")?
+                }
                 b"options" | b"states" | b"statuses" => {
                     parse_options(cur, &child, &name, &mut options)?
                 }
@@ -282,6 +360,7 @@ fn parse_option_set(
     }
     Ok(OptionSet {
         name,
+        display_name,
         span: element.span,
         kind,
         unmodified,
@@ -352,7 +431,7 @@ fn name_text<'a>(
 /// A name with an invisible character in it — a byte-order mark inside the file,
 /// a zero-width space pasted in — is another name that looks the same in every
 /// message (a table "removed" and "added" at once): refused.
-fn visible(
+pub(super) fn visible(
     cur: &XmlCursor<'_>,
     name: Spanned<String>,
     what: &str,
@@ -380,6 +459,26 @@ fn visible(
             ),
         )),
     }
+}
+
+/// The first non-empty `description` of the `name` children of `list`
+/// (`<displaynames><displayname description=…>`).
+fn first_description(
+    cur: &mut XmlCursor<'_>,
+    list: &Element<'_>,
+    name: &str,
+) -> Result<Option<String>, LoadError> {
+    let mut found = None;
+    each_child(cur, list, name, |cur, el| {
+        if found.is_none() {
+            found = cur
+                .attr(el, "description")?
+                .map(|d| d.value)
+                .filter(|d| !d.is_empty());
+        }
+        cur.skip(el)
+    })?;
+    Ok(found)
 }
 
 /// The first `<label description=…>` under an option, for messages.

@@ -3,6 +3,7 @@
 
 use super::xml::{Element, XmlCursor};
 use super::LoadError;
+use crate::model::component::guid_key;
 use crate::model::{
     Managed, Manifest, MissingDependency, PackageInfo, ParentSolution, Publisher, RootComponent,
     SolutionVersion,
@@ -172,16 +173,27 @@ fn parse_root_components(
     }
     while let Some(child) = cur.next_child()? {
         if child.is("RootComponent") {
+            // `type` is a number in every manifest seen; a root without one names
+            // nothing dvlint can look for.
             let kind = cur.attr(&child, "type")?.and_then(|t| t.value.parse().ok());
-            let schema_name = cur.attr(&child, "schemaName")?;
+            let schema_name = cur
+                .attr(&child, "schemaName")?
+                .map(|n| n.value)
+                .filter(|n| !n.is_empty());
+            let id = cur
+                .attr(&child, "id")?
+                .map(|id| guid_key(&id.value))
+                .filter(|id| !id.is_empty());
             let behavior = cur
                 .attr(&child, "behavior")?
                 .and_then(|b| b.value.parse().ok());
-            if let (Some(kind), Some(schema_name)) = (kind, schema_name) {
+            if let Some(kind) = kind.filter(|_| schema_name.is_some() || id.is_some()) {
                 components.push(RootComponent {
                     kind,
-                    schema_name: schema_name.value,
+                    schema_name,
+                    id,
                     behavior,
+                    span: child.span,
                 });
             }
         }

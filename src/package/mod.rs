@@ -3,6 +3,7 @@
 //! solution gives the same model.
 
 mod compact;
+mod components;
 mod customizations;
 mod folder;
 pub mod git;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 use crate::model::{PackageForm, Solution};
 use crate::source::{FileId, SourceFile};
+use components::{Generic, Place};
 use customizations::Components;
 use xml::XmlCursor;
 
@@ -205,26 +207,28 @@ fn load_files(
         )
     })?;
     let mut builder = Builder::default();
-    let (solution_path, component_files) = match layout {
+    let (solution_path, mut component_files) = match layout {
         Layout::Export {
             solution,
             customizations,
-        } => (solution, vec![customizations]),
+        } => (solution, vec![(customizations, Place::default())]),
         Layout::Unpacked { other, solution } => {
             (solution, unpacked_component_files(files.as_ref(), &other)?)
         }
     };
+    // Newer exports and pac write newer kinds in lower-case folders, in both forms.
+    generic_component_files(files.as_ref(), &mut component_files)?;
     let manifest_file = builder.add_file(files.as_mut(), &solution_path)?;
     let (package, manifest) = {
         let source = &builder.files[manifest_file.0 as usize];
         let mut cur = XmlCursor::new(&source.text, manifest_file, &source.display_path);
         manifest::parse(&mut cur)?
     };
-    for path in component_files {
+    for (path, place) in component_files {
         let id = builder.add_file(files.as_mut(), &path)?;
         let source = Arc::clone(&builder.files[id.0 as usize]);
         let mut cur = XmlCursor::new(&source.text, id, &source.display_path);
-        let found = customizations::parse_file(&mut cur)?;
+        let found = customizations::parse_file(&mut cur, &place)?;
         builder.merge(found)?;
     }
     Ok(Solution {
@@ -236,18 +240,23 @@ fn load_files(
         entities: builder.entities,
         option_sets: builder.option_sets,
         relationships: builder.relationships,
+        components: builder.components,
     })
 }
+
+/// A component file and what its path says about it.
+type ComponentFile = (String, Place);
 
 /// The files of unpacked source that hold components, in a stable order.
 fn unpacked_component_files(
     files: &dyn PackageFiles,
     other: &str,
-) -> Result<Vec<String>, LoadError> {
+) -> Result<Vec<ComponentFile>, LoadError> {
     let mut paths = Vec::new();
+    let strict = |path: String| (path, Place::default());
     let other_entries = files.list(other)?;
     if let Some(name) = find_entry(files, other, &other_entries, "Customizations.xml", false)? {
-        paths.push(format!("{other}/{name}"));
+        paths.push(strict(format!("{other}/{name}")));
     }
     let root = files.list("")?;
     if let Some(entities) = find_entry(files, "", &root, "Entities", true)? {
@@ -260,29 +269,199 @@ fn unpacked_component_files(
         tables.sort();
         for table in tables {
             let dir = format!("{entities}/{table}");
-            if let Some(file) = find_entry(files, &dir, &files.list(&dir)?, "Entity.xml", false)? {
-                paths.push(format!("{dir}/{file}"));
+            let entries = files.list(&dir)?;
+            if let Some(file) = find_entry(files, &dir, &entries, "Entity.xml", false)? {
+                paths.push(strict(format!("{dir}/{file}")));
+            }
+            // Forms, views and charts: the table's own, named by its folder.
+            let place = Place {
+                table: Some(table.to_ascii_lowercase()),
+                optional: true,
+                ..Place::default()
+            };
+            for (part, depth) in [("FormXml", 1), ("SavedQueries", 0), ("Visualizations", 0)] {
+                if let Some(found) = find_entry(files, &dir, &entries, part, true)? {
+                    for path in xml_files_below(files, &format!("{dir}/{found}"), depth, ".xml")? {
+                        paths.push((path, place.clone()));
+                    }
+                }
             }
         }
     }
     if let Some(option_sets) = find_entry(files, "", &root, "OptionSets", true)? {
-        paths.extend(xml_files(files, &option_sets)?);
+        paths.extend(xml_files(files, &option_sets)?.into_iter().map(strict));
     }
     if let Some(relationships) = find_entry(files, other, &other_entries, "Relationships", true)? {
-        paths.extend(xml_files(files, &format!("{other}/{relationships}"))?);
+        paths.extend(
+            xml_files(files, &format!("{other}/{relationships}"))?
+                .into_iter()
+                .map(strict),
+        );
+    }
+    let optional = |path: String| {
+        (
+            path,
+            Place {
+                optional: true,
+                ..Place::default()
+            },
+        )
+    };
+    // `Other/FieldSecurityProfiles.xml` and the like: what else SolutionPackager
+    // splits out of customizations.xml.
+    for (name, is_dir) in &other_entries {
+        let lower = name.to_ascii_lowercase();
+        let known = ["solution.xml", "customizations.xml", "relationships.xml"];
+        if !is_dir && lower.ends_with(".xml") && !known.contains(&lower.as_str()) {
+            paths.push(optional(format!("{other}/{name}")));
+        }
+    }
+    // Folders of component definitions: (folder, depth of the files below it,
+    // the suffix their names end with). A flow's JSON, a workflow's XAML, a web
+    // resource's content, an app's .msapp and a code component's own manifest sit
+    // beside them and are never read.
+    const FOLDERS: &[(&str, usize, &str)] = &[
+        ("Workflows", 0, ".data.xml"),
+        ("WebResources", 8, ".data.xml"),
+        ("Roles", 0, ".xml"),
+        ("CanvasApps", 0, ".meta.xml"),
+        ("AppModules", 1, ".xml"),
+        ("AppModuleSiteMaps", 1, ".xml"),
+        ("Controls", 1, ".data.xml"),
+        ("PluginAssemblies", 1, ".data.xml"),
+        ("SdkMessageProcessingSteps", 0, ".xml"),
+        ("Dashboards", 0, ".xml"),
+        ("Connectors", 0, ".xml"),
+    ];
+    for (folder, depth, suffix) in FOLDERS {
+        if let Some(found) = find_entry(files, "", &root, folder, true)? {
+            for path in xml_files_below(files, &found, *depth, suffix)? {
+                let exact = match *depth {
+                    // Only files directly in the folder, or in its subfolders.
+                    0 => path.matches('/').count() == 1,
+                    1 if *folder != "WebResources" => path.matches('/').count() == 2,
+                    _ => true,
+                };
+                if exact {
+                    paths.push(optional(path));
+                }
+            }
+        }
     }
     Ok(paths)
 }
 
-fn xml_files(files: &dyn PackageFiles, dir: &str) -> Result<Vec<String>, LoadError> {
-    let mut names: Vec<String> = files
+/// The lower-case component folders at the root (`environmentvariabledefinitions/`,
+/// `customapis/`, `maskingrules/`, `appactions/`, `botcomponents/`, …): one folder
+/// per component, named by its key, holding `<kind>.xml` and, nested the same way,
+/// the components it owns (a custom API's `customapirequestparameters/`).
+fn generic_component_files(
+    files: &dyn PackageFiles,
+    out: &mut Vec<ComponentFile>,
+) -> Result<(), LoadError> {
+    let mut folders: Vec<String> = files
+        .list("")?
+        .into_iter()
+        .filter(|(name, is_dir)| {
+            *is_dir
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .map(|(name, _)| name)
+        .collect();
+    folders.sort();
+    for folder in folders {
+        generic_folder(files, &folder, &[], 0, out)?;
+    }
+    Ok(())
+}
+
+/// How deep component folders nest (a masking rule's column rules are one level).
+const GENERIC_DEPTH: usize = 3;
+
+fn generic_folder(
+    files: &dyn PackageFiles,
+    dir: &str,
+    parents: &[String],
+    depth: usize,
+    out: &mut Vec<ComponentFile>,
+) -> Result<(), LoadError> {
+    let plural = dir.rsplit('/').next().unwrap_or(dir);
+    let mut keys: Vec<String> = files
         .list(dir)?
         .into_iter()
-        .filter(|(name, is_dir)| !is_dir && name.to_ascii_lowercase().ends_with(".xml"))
-        .map(|(name, _)| format!("{dir}/{name}"))
+        .filter(|(_, is_dir)| *is_dir)
+        .map(|(name, _)| name)
         .collect();
-    names.sort();
-    Ok(names)
+    keys.sort();
+    for key in keys {
+        let folder = format!("{dir}/{key}");
+        let mut entries = files.list(&folder)?;
+        entries.sort();
+        let mut nested = Vec::new();
+        for (name, is_dir) in entries {
+            if is_dir {
+                nested.push(name);
+                continue;
+            }
+            let Some(stem) = strip_suffix_ignore_case(&name, ".xml") else {
+                continue;
+            };
+            if components::is_plural_of(plural, stem) {
+                let place = Place {
+                    generic: Some(Generic {
+                        kind: stem.to_ascii_lowercase(),
+                        parents: parents.to_vec(),
+                    }),
+                    optional: true,
+                    ..Place::default()
+                };
+                out.push((format!("{folder}/{name}"), place));
+            }
+        }
+        if depth + 1 < GENERIC_DEPTH {
+            let mut inner = parents.to_vec();
+            inner.push(key.to_ascii_lowercase());
+            for name in nested {
+                generic_folder(files, &format!("{folder}/{name}"), &inner, depth + 1, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn strip_suffix_ignore_case<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = name.len().checked_sub(suffix.len())?;
+    (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(suffix)).then(|| &name[..cut])
+}
+
+fn xml_files(files: &dyn PackageFiles, dir: &str) -> Result<Vec<String>, LoadError> {
+    xml_files_below(files, dir, 0, ".xml")
+}
+
+/// Files of `dir` and of its subfolders down to `depth` levels whose names end
+/// with `suffix` (case-insensitively), sorted.
+fn xml_files_below(
+    files: &dyn PackageFiles,
+    dir: &str,
+    depth: usize,
+    suffix: &str,
+) -> Result<Vec<String>, LoadError> {
+    let mut found = Vec::new();
+    for (name, is_dir) in files.list(dir)? {
+        let path = format!("{dir}/{name}");
+        if is_dir {
+            if depth > 0 {
+                found.extend(xml_files_below(files, &path, depth - 1, suffix)?);
+            }
+        } else if strip_suffix_ignore_case(&name, suffix).is_some() {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 #[derive(Default)]
@@ -291,6 +470,7 @@ struct Builder {
     entities: BTreeMap<String, crate::model::Entity>,
     option_sets: BTreeMap<String, crate::model::OptionSet>,
     relationships: BTreeMap<String, crate::model::Relationship>,
+    components: BTreeMap<String, crate::model::Component>,
 }
 
 impl Builder {
@@ -360,6 +540,11 @@ impl Builder {
             self.relationships
                 .entry(relationship.name.to_ascii_lowercase())
                 .or_insert(relationship);
+        }
+        // Unpacked "both" source writes forms, apps and site maps twice
+        // (`X.xml`, `X_managed.xml`, read in that order): one component.
+        for component in found.components {
+            self.components.entry(component.id()).or_insert(component);
         }
         Ok(())
     }

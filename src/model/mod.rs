@@ -8,6 +8,10 @@ use std::sync::Arc;
 
 use crate::source::{Location, SourceFile, Span, Spanned};
 
+pub mod component;
+
+pub use component::{Component, KindInfo, ProcessCategory, RootKey, Variant};
+
 /// One loaded solution package (zip, unpacked folder or extracted export).
 #[derive(Debug)]
 pub struct Solution {
@@ -24,6 +28,9 @@ pub struct Solution {
     pub option_sets: BTreeMap<String, OptionSet>,
     /// Relationships by lower-case schema name.
     pub relationships: BTreeMap<String, Relationship>,
+    /// Every other component (processes, roles, web resources, forms, …) by id
+    /// (`workflow/6d93…`): see [`component`].
+    pub components: BTreeMap<String, Component>,
 }
 
 impl Solution {
@@ -107,7 +114,12 @@ impl Manifest {
     pub fn table_behavior(&self, logical_name: &str) -> Option<u8> {
         self.root_components
             .iter()
-            .find(|c| c.kind == 1 && c.schema_name.eq_ignore_ascii_case(logical_name))
+            .find(|c| {
+                c.kind == 1
+                    && c.schema_name
+                        .as_deref()
+                        .is_some_and(|name| name.eq_ignore_ascii_case(logical_name))
+            })
             .and_then(|c| c.behavior)
     }
 }
@@ -161,11 +173,18 @@ impl fmt::Display for Managed {
     }
 }
 
+/// `<RootComponent type=… schemaName=…|id=… behavior=…>`: a component the solution
+/// holds as a whole (its subcomponents come with it).
 #[derive(Debug, Clone)]
 pub struct RootComponent {
+    /// The `type` number (1 table, 29 process, 61 web resource, …).
     pub kind: u32,
-    pub schema_name: String,
+    pub schema_name: Option<String>,
+    /// `id` without braces, lower case.
+    pub id: Option<String>,
     pub behavior: Option<u8>,
+    /// The element.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +247,8 @@ pub struct Entity {
     /// Schema name as written (`ss_PositionType`).
     pub schema_name: String,
     pub logical_name: String,
+    /// `<Name LocalizedName=…>`, or the table's first localized name: for people.
+    pub display_name: Option<String>,
     /// The `<Name>` element (or `<entity Name=…>` when there is no `<Name>`).
     pub span: Span,
     /// Whether the table's metadata (`<EntityInfo>`) travels with the package.
@@ -243,6 +264,8 @@ pub struct Attribute {
     /// `PhysicalName` as written.
     pub schema_name: String,
     pub logical_name: String,
+    /// The first `<displaynames><displayname description=…>`: for people.
+    pub display_name: Option<String>,
     /// The `<attribute>` start tag.
     pub span: Span,
     pub kind: Option<Spanned<String>>,
@@ -265,6 +288,8 @@ pub struct Attribute {
 #[derive(Debug, Clone)]
 pub struct OptionSet {
     pub name: String,
+    /// `localizedName`, or the first `<displaynames><displayname>`: for people.
+    pub display_name: Option<String>,
     /// The `<optionset>` start tag.
     pub span: Span,
     pub kind: Option<String>,

@@ -1,0 +1,627 @@
+//! Every solution component other than tables, columns, relationships and global
+//! choices, from every place a package defines one: the sections of
+//! `customizations.xml`, a table's forms, views and charts, the files of unpacked
+//! source (`Workflows/*.data.xml`, `Roles/*.xml`, …) and the lower-case component
+//! folders newer exports and pac write in both forms
+//! (`environmentvariabledefinitions/<name>/environmentvariabledefinition.xml`).
+//!
+//! Presence comes from the definition, never from a binary or a flow's JSON: the
+//! corpus keeps only XML, and so may a repository.
+
+use super::xml::{Element, XmlCursor};
+use super::LoadError;
+use crate::model::component::{assembly_simple_name, guid_key};
+use crate::model::{Component, ProcessCategory, Variant};
+use crate::source::Spanned;
+
+/// Where a key or a display name is read from.
+#[derive(Debug, Clone, Copy)]
+enum From {
+    Attr(&'static str),
+    Child(&'static str),
+    /// The first `<LocalizedNames><LocalizedName description=…>`.
+    LocalizedName,
+}
+
+/// How the key is made from what `Shape::key` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// A unique name, lower-cased.
+    Name,
+    /// A GUID: braces dropped, lower-cased.
+    Guid,
+    /// An assembly's full name: its simple name, lower-cased.
+    AssemblyName,
+    /// Two names joined: the key's and that of this child (an entity map's
+    /// source and target; an image column's table and column).
+    Pair(&'static str, &'static str),
+}
+
+/// How one kind is written in the platform's own (capitalised) format.
+struct Shape {
+    /// The element that defines one component.
+    element: &'static str,
+    kind: &'static str,
+    key: From,
+    rule: Key,
+    /// Display names, in order of preference; the key as written otherwise.
+    names: &'static [From],
+}
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        element: "Workflow",
+        kind: "workflow",
+        key: From::Attr("WorkflowId"),
+        rule: Key::Guid,
+        names: &[From::Attr("Name"), From::LocalizedName],
+    },
+    Shape {
+        element: "Role",
+        kind: "role",
+        key: From::Attr("id"),
+        rule: Key::Guid,
+        names: &[From::Attr("name")],
+    },
+    Shape {
+        element: "FieldSecurityProfile",
+        kind: "fieldsecurityprofile",
+        key: From::Attr("fieldsecurityprofileid"),
+        rule: Key::Guid,
+        names: &[From::Attr("name")],
+    },
+    Shape {
+        element: "WebResource",
+        kind: "webresource",
+        key: From::Child("Name"),
+        rule: Key::Name,
+        names: &[From::Child("DisplayName")],
+    },
+    Shape {
+        element: "CanvasApp",
+        kind: "canvasapp",
+        key: From::Child("Name"),
+        rule: Key::Name,
+        names: &[From::Child("DisplayName")],
+    },
+    Shape {
+        element: "AppModule",
+        kind: "appmodule",
+        key: From::Child("UniqueName"),
+        rule: Key::Name,
+        names: &[From::LocalizedName],
+    },
+    Shape {
+        element: "AppModuleSiteMap",
+        kind: "appmodulesitemap",
+        key: From::Child("SiteMapUniqueName"),
+        rule: Key::Name,
+        names: &[From::Child("SiteMapName"), From::LocalizedName],
+    },
+    Shape {
+        element: "CustomControl",
+        kind: "customcontrol",
+        key: From::Child("Name"),
+        rule: Key::Name,
+        names: &[],
+    },
+    Shape {
+        element: "PluginAssembly",
+        kind: "pluginassembly",
+        key: From::Attr("FullName"),
+        rule: Key::AssemblyName,
+        names: &[],
+    },
+    Shape {
+        element: "SdkMessageProcessingStep",
+        kind: "sdkmessageprocessingstep",
+        key: From::Attr("SdkMessageProcessingStepId"),
+        rule: Key::Guid,
+        names: &[From::Attr("Name")],
+    },
+    Shape {
+        element: "Connector",
+        kind: "connector",
+        key: From::Child("name"),
+        rule: Key::Name,
+        names: &[From::Child("displayname")],
+    },
+    Shape {
+        element: "Dashboard",
+        kind: "systemform",
+        key: From::Child("FormId"),
+        rule: Key::Guid,
+        names: &[From::LocalizedName],
+    },
+    Shape {
+        element: "systemform",
+        kind: "systemform",
+        key: From::Child("formid"),
+        rule: Key::Guid,
+        names: &[From::LocalizedName],
+    },
+    Shape {
+        element: "savedquery",
+        kind: "savedquery",
+        key: From::Child("savedqueryid"),
+        rule: Key::Guid,
+        names: &[From::LocalizedName],
+    },
+    Shape {
+        element: "visualization",
+        kind: "savedqueryvisualization",
+        key: From::Child("savedqueryvisualizationid"),
+        rule: Key::Guid,
+        names: &[From::LocalizedName],
+    },
+    Shape {
+        element: "EntityMap",
+        kind: "entitymap",
+        key: From::Child("EntitySource"),
+        rule: Key::Pair("EntityTarget", "-"),
+        names: &[],
+    },
+    Shape {
+        element: "ConnectionRole",
+        kind: "connectionrole",
+        key: From::Child("connectionroleid"),
+        rule: Key::Guid,
+        names: &[From::Child("name")],
+    },
+    Shape {
+        element: "emailtemplate",
+        kind: "template",
+        key: From::Child("templateid"),
+        rule: Key::Guid,
+        names: &[From::Child("title")],
+    },
+    Shape {
+        element: "Report",
+        kind: "report",
+        key: From::Child("reportid"),
+        rule: Key::Guid,
+        names: &[From::Child("name")],
+    },
+    Shape {
+        element: "AIModel",
+        kind: "msdyn_aimodel",
+        key: From::Child("msdyn_aimodelid"),
+        rule: Key::Guid,
+        names: &[From::Child("msdyn_name")],
+    },
+    Shape {
+        element: "EntityImageConfig",
+        kind: "entityimageconfig",
+        key: From::Child("parententitylogicalname"),
+        rule: Key::Name,
+        names: &[],
+    },
+    Shape {
+        element: "AttributeImageConfig",
+        kind: "attributeimageconfig",
+        key: From::Child("parententitylogicalname"),
+        rule: Key::Pair("attributelogicalname", "."),
+        names: &[],
+    },
+];
+
+fn shape_of(element: &Element<'_>) -> Option<&'static Shape> {
+    SHAPES
+        .iter()
+        .find(|s| element.name() == s.element.as_bytes())
+}
+
+/// Elements that only group components (sections of `customizations.xml`, a
+/// table's `FormXml` and `SavedQueries`): walked through, down to the components.
+const GROUPS: &[&str] = &[
+    "Roles",
+    "Workflows",
+    "FieldSecurityProfiles",
+    "WebResources",
+    "CanvasApps",
+    "AppModules",
+    "AppModuleSiteMaps",
+    "CustomControls",
+    "SolutionPluginAssemblies",
+    "SdkMessageProcessingSteps",
+    "Connectors",
+    "Dashboards",
+    "EntityMaps",
+    "ConnectionRoles",
+    "EmailTemplates",
+    "Reports",
+    "AIModels",
+    "EntityImageConfigs",
+    "AttributeImageConfigs",
+    "FormXml",
+    "forms",
+    "SavedQueries",
+    "savedqueries",
+    "Visualizations",
+];
+
+/// Whether `name` is a section or group that holds components dvlint reads.
+pub fn is_group(name: &[u8]) -> bool {
+    GROUPS.iter().any(|g| g.as_bytes() == name) || generic_plural(name).is_some()
+}
+
+/// A lower-case section `<xs>` whose children are `<x key=…>` components in the
+/// generic format (`<connectionreferences><connectionreference …>`), or `None`.
+fn generic_plural(name: &[u8]) -> Option<&str> {
+    let name = std::str::from_utf8(name).ok()?;
+    let lower = name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    // `optionsets` holds global choices, read with the tables.
+    (lower && name != "optionsets")
+        .then(|| singular(name))
+        .flatten()
+}
+
+/// `customapis` → `customapi`, `customapiresponseproperties` → `customapiresponseproperty`.
+fn singular(plural: &str) -> Option<&str> {
+    plural.strip_suffix('s').filter(|s| !s.is_empty())
+}
+
+/// Whether `folder` is the plural pac writes for components of kind `kind`.
+pub fn is_plural_of(folder: &str, kind: &str) -> bool {
+    let folder = folder.to_ascii_lowercase();
+    let kind = kind.to_ascii_lowercase();
+    folder == format!("{kind}s")
+        || kind
+            .strip_suffix('y')
+            .is_some_and(|stem| folder == format!("{stem}ies"))
+}
+
+/// Where a component file sits, for what its content does not say.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The table folder (`Entities/<T>/…`): forms, views and charts belong to it.
+    pub table: Option<String>,
+    /// A generic component file: the kind its file name gives, and the keys of
+    /// the components it is nested in (a custom API's parameters).
+    pub generic: Option<Generic>,
+    /// A file in a component folder, which may also hold files that define
+    /// nothing (a code component's own manifest): a root dvlint does not know is
+    /// skipped, not refused.
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Generic {
+    pub kind: String,
+    pub parents: Vec<String>,
+}
+
+/// Reads the group or component `element` (a section of `customizations.xml`,
+/// `FormXml`, a component element): every component in it.
+pub fn read_group<'a>(
+    cur: &mut XmlCursor<'a>,
+    element: &Element<'a>,
+    table: Option<&str>,
+    out: &mut Vec<Component>,
+) -> Result<(), LoadError> {
+    if let Some(shape) = shape_of(element) {
+        out.push(read_component(cur, element, shape, table)?);
+        return Ok(());
+    }
+    let known_group = GROUPS.iter().any(|g| g.as_bytes() == element.name());
+    if let Some(kind) = generic_plural(element.name()).filter(|_| !known_group) {
+        let kind = kind.to_owned();
+        return each(cur, element, |cur, child| {
+            if child.name() == kind.as_bytes() {
+                if let Some(found) = read_generic(cur, child, &kind, &[])? {
+                    out.push(found);
+                    return Ok(());
+                }
+            }
+            cur.skip(child)
+        });
+    }
+    each(cur, element, |cur, child| {
+        if shape_of(child).is_some() || is_group(child.name()) {
+            read_group(cur, child, table, out)
+        } else {
+            cur.skip(child)
+        }
+    })
+}
+
+/// Reads the root of a component file of unpacked source or of a component
+/// folder. A root dvlint does not know is skipped: component folders also hold
+/// files that define nothing (a code component's own manifest).
+pub fn read_file_root<'a>(
+    cur: &mut XmlCursor<'a>,
+    root: &Element<'a>,
+    place: &Place,
+    out: &mut Vec<Component>,
+) -> Result<(), LoadError> {
+    if let Some(generic) = &place.generic {
+        if root.name().eq_ignore_ascii_case(generic.kind.as_bytes()) {
+            if let Some(found) = read_generic(cur, root, &generic.kind, &generic.parents)? {
+                out.push(found);
+            }
+        }
+        return Ok(());
+    }
+    if shape_of(root).is_some() || is_group(root.name()) {
+        return read_group(cur, root, place.table.as_deref(), out);
+    }
+    Ok(())
+}
+
+/// Calls `each` for every child element of `parent`.
+fn each<'a>(
+    cur: &mut XmlCursor<'a>,
+    parent: &Element<'_>,
+    mut each: impl FnMut(&mut XmlCursor<'a>, &Element<'a>) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    if parent.is_empty {
+        return Ok(());
+    }
+    while let Some(child) = cur.next_child()? {
+        each(cur, &child)?;
+    }
+    Ok(())
+}
+
+/// The direct children of a component element that a shape may ask for.
+#[derive(Default)]
+struct Fields {
+    texts: Vec<(&'static str, Spanned<String>)>,
+    localized_name: Option<String>,
+}
+
+impl Fields {
+    fn text(&self, name: &str) -> Option<&Spanned<String>> {
+        self.texts
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, t)| t)
+    }
+}
+
+/// Children read besides a shape's key and names.
+const EXTRA: &[&str] = &["CanBeDeleted", "Category", "PrimaryEntity"];
+
+fn wanted(shape: &Shape) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = EXTRA.to_vec();
+    for from in std::iter::once(&shape.key).chain(shape.names) {
+        if let From::Child(name) = from {
+            names.push(name);
+        }
+    }
+    if let Key::Pair(second, _) = shape.rule {
+        names.push(second);
+    }
+    names
+}
+
+fn read_fields<'a>(
+    cur: &mut XmlCursor<'a>,
+    element: &Element<'a>,
+    wanted: &[&'static str],
+) -> Result<Fields, LoadError> {
+    let mut fields = Fields::default();
+    each(cur, element, |cur, child| {
+        if let Some(name) = wanted
+            .iter()
+            .find(|w| child.name() == w.as_bytes() && fields.text(w).is_none())
+        {
+            let text = cur.text(child)?;
+            fields.texts.push((name, text));
+            return Ok(());
+        }
+        if child.is("LocalizedNames") && fields.localized_name.is_none() {
+            return each(cur, child, |cur, name| {
+                if name.is("LocalizedName") && fields.localized_name.is_none() {
+                    fields.localized_name = cur
+                        .attr(name, "description")?
+                        .map(|d| d.value)
+                        .filter(|d| !d.is_empty());
+                }
+                cur.skip(name)
+            });
+        }
+        cur.skip(child)
+    })?;
+    Ok(fields)
+}
+
+fn value_of(
+    cur: &XmlCursor<'_>,
+    element: &Element<'_>,
+    fields: &Fields,
+    from: From,
+) -> Result<Option<Spanned<String>>, LoadError> {
+    let value = match from {
+        From::Attr(name) => cur.attr(element, name)?,
+        From::Child(name) => fields.text(name).cloned(),
+        From::LocalizedName => fields
+            .localized_name
+            .clone()
+            .map(|name| Spanned::new(name, element.span)),
+    };
+    Ok(value.filter(|v| !v.value.is_empty()))
+}
+
+fn describe(from: From) -> String {
+    match from {
+        From::Attr(name) => format!("a `{name}` attribute"),
+        From::Child(name) => format!("a <{name}>"),
+        From::LocalizedName => "a localized name".to_owned(),
+    }
+}
+
+fn read_component<'a>(
+    cur: &mut XmlCursor<'a>,
+    element: &Element<'a>,
+    shape: &Shape,
+    table: Option<&str>,
+) -> Result<Component, LoadError> {
+    let unmodified = cur.unmodified(element)?;
+    let fields = read_fields(cur, element, &wanted(shape))?;
+    let key = value_of(cur, element, &fields, shape.key)?.ok_or_else(|| {
+        cur.error_at(
+            element.span.start,
+            format!(
+                "<{}> has no {}: which {} it defines is unknown",
+                shape.element,
+                describe(shape.key),
+                shape.kind
+            ),
+        )
+    })?;
+    let key = super::customizations::visible(cur, key, "component key")?;
+    let mut name = None;
+    for from in shape.names {
+        if let Some(found) = value_of(cur, element, &fields, *from)? {
+            name = Some(found.value);
+            break;
+        }
+    }
+    let mut variant = None;
+    let mut tables: Vec<String> = table.map(str::to_owned).into_iter().collect();
+    let key_text = match shape.rule {
+        Key::Name => key.value.to_ascii_lowercase(),
+        Key::Guid => guid_key(&key.value),
+        Key::AssemblyName => {
+            let simple = assembly_simple_name(&key.value).to_owned();
+            name.get_or_insert_with(|| simple.clone());
+            simple.to_ascii_lowercase()
+        }
+        Key::Pair(second, separator) => {
+            let first = key.value.to_ascii_lowercase();
+            let second = fields
+                .text(second)
+                .map(|t| t.value.to_ascii_lowercase())
+                .unwrap_or_default();
+            if shape.kind == "entitymap" {
+                // A mapping goes with either of the tables it maps.
+                name.get_or_insert_with(|| format!("{first} → {second}"));
+                tables = vec![first.clone(), second.clone()];
+            } else {
+                tables = vec![first.clone()];
+            }
+            format!("{first}{separator}{second}")
+        }
+    };
+    match shape.element {
+        "Workflow" => {
+            let category = fields.text("Category").map_or(ProcessCategory::Other, |c| {
+                ProcessCategory::from_code(&c.value)
+            });
+            variant = Some(Variant::Process(category));
+            let primary = fields
+                .text("PrimaryEntity")
+                .map(|p| p.value.to_ascii_lowercase())
+                .filter(|p| !p.is_empty() && p != "none");
+            if tables.is_empty() {
+                tables.extend(primary);
+            }
+        }
+        "Dashboard" => variant = Some(Variant::Dashboard),
+        _ => {}
+    }
+    let deletable = fields.text("CanBeDeleted").is_none_or(|c| c.value != "0");
+    Ok(Component {
+        kind: shape.kind.to_owned(),
+        name: name.unwrap_or_else(|| key.value.clone()),
+        key: key_text,
+        span: element.span,
+        reference: unmodified,
+        tables,
+        variant,
+        deletable,
+    })
+}
+
+/// The attributes a generic component is keyed by, in order of preference.
+fn generic_key_attributes(kind: &str) -> [String; 5] {
+    [
+        "uniquename".to_owned(),
+        "schemaname".to_owned(),
+        format!("{kind}logicalname"),
+        "name".to_owned(),
+        format!("{kind}id"),
+    ]
+}
+
+/// A component in the lower-case format (`<customapi uniquename=…>`), or `None`
+/// when the element carries no key dvlint recognises.
+fn read_generic<'a>(
+    cur: &mut XmlCursor<'a>,
+    element: &Element<'a>,
+    kind: &str,
+    parents: &[String],
+) -> Result<Option<Component>, LoadError> {
+    let mut key = None;
+    for attribute in generic_key_attributes(kind) {
+        if let Some(value) = cur
+            .attr(element, &attribute)?
+            .filter(|v| !v.value.is_empty())
+        {
+            key = Some(value);
+            break;
+        }
+    }
+    let Some(key) = key else {
+        cur.skip(element)?;
+        return Ok(None);
+    };
+    let key = super::customizations::visible(cur, key, "component key")?;
+    let unmodified = cur.unmodified(element)?;
+    let mut name: Option<String> = None;
+    let mut children = 0;
+    let display_child = format!("{kind}displayname");
+    each(cur, element, |cur, child| {
+        children += 1;
+        if child.is("displayname") || (name.is_none() && child.is("buttonlabeltext")) {
+            let default = cur.attr(child, "default")?.map(|d| d.value);
+            let text = cur.text(child)?.value;
+            if let Some(found) = default.or(Some(text)).filter(|n| !n.is_empty()) {
+                name = Some(found);
+            }
+            return Ok(());
+        }
+        if name.is_none() && (child.is(&display_child) || child.is("name")) {
+            name = Some(cur.text(child)?.value).filter(|n| !n.is_empty());
+            return Ok(());
+        }
+        cur.skip(child)
+    })?;
+    let looks_like_guid = key.value.trim().trim_matches(['{', '}']).len() == 36
+        && key.value.bytes().filter(|&b| b == b'-').count() == 4;
+    let own = if looks_like_guid {
+        guid_key(&key.value)
+    } else {
+        key.value.to_ascii_lowercase()
+    };
+    let mut full = parents.to_vec();
+    full.push(own);
+    Ok(Some(Component {
+        kind: kind.to_ascii_lowercase(),
+        key: full.join("."),
+        name: name.unwrap_or_else(|| key.value.clone()),
+        span: element.span,
+        // An element with nothing in it only holds a nested component that another
+        // solution owns (`<maskingrule name="Email_HideName"></maskingrule>`).
+        reference: unmodified || children == 0,
+        tables: Vec::new(),
+        variant: None,
+        deletable: true,
+    }))
+}
+
+/// The top-level `<SiteMap>` of packages from before model-driven apps: the
+/// organization's one site map, customized by the solution.
+pub fn legacy_site_map(cur: &XmlCursor<'_>, element: &Element<'_>) -> Result<Component, LoadError> {
+    Ok(Component {
+        kind: "sitemap".to_owned(),
+        key: "sitemap".to_owned(),
+        name: "SiteMap".to_owned(),
+        span: element.span,
+        reference: cur.unmodified(element)?,
+        tables: Vec::new(),
+        variant: None,
+        deletable: false,
+    })
+}

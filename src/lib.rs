@@ -7,11 +7,11 @@
 
 pub mod app;
 pub mod cli;
+mod commands;
 pub mod diagnostic;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod init;
 pub mod inventory;
 pub mod model;
 pub mod package;

@@ -1,9 +1,29 @@
-//! `dvlint init`: a commented `dvlint.yaml` with every key at its default.
+//! `dvlint init`: a commented `dvlint.yaml` with every key at its default. The
+//! template is built from the catalogue, so a new rule appears in it unasked; a
+//! test parses it back to keep it a valid policy that changes nothing.
 
+use std::io::Write;
+use std::path::Path;
+
+use crate::app::{RunError, EXIT_OK};
+use crate::commands::output::write_atomically;
 use crate::rules;
 
+/// Writes the template to `path`; an existing file only with `force`.
+pub(crate) fn run(path: &Path, force: bool, out: &mut dyn Write) -> Result<i32, RunError> {
+    if path.exists() && !force {
+        return Err(RunError::Usage(format!(
+            "`{}` exists; pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    write_atomically(path, &template())?;
+    writeln!(out, "wrote {}", path.display())?;
+    Ok(EXIT_OK)
+}
+
 /// The policy file `dvlint init` writes. It parses to the built-in defaults.
-pub fn template() -> String {
+pub(crate) fn template() -> String {
     let catalogue = rules::catalogue();
     let width = catalogue.iter().map(|m| m.id.len()).max().unwrap_or(0) + 1;
     let mut rules_section = String::new();

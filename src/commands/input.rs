@@ -1,0 +1,202 @@
+//! What a command reads before it can do anything: the policy, the packages to
+//! look at and the baselines they follow. `check` uses all of it; a command that
+//! reads one package or a candidate and its baseline (`components`, `diff`) calls
+//! the same functions, so that a path, a `git:REF` and a policy's `solutions`
+//! mean the same thing everywhere.
+//!
+//! - [`load_policy`]: `--policy FILE`, or `dvlint.yaml` found from the current
+//!   folder, or the defaults.
+//! - [`targets`]: the command line's paths and `--baseline`, or the policy's
+//!   `solutions`, as [`Target`]s.
+//! - [`load_all`]: every target's candidate and baseline, loaded in parallel. One
+//!   package is `load_all(&[Target { path, baseline: None }])`, or
+//!   [`package::load`] itself.
+
+use std::path::{Path, PathBuf};
+
+use crate::app::RunError;
+use crate::model::Solution;
+use crate::package::{self, LoadError};
+use crate::policy::Policy;
+use crate::rules;
+
+/// One candidate to look at and the baseline it follows.
+pub(crate) struct Target {
+    pub(crate) path: PathBuf,
+    pub(crate) baseline: Option<Baseline>,
+}
+
+/// Where a baseline comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Baseline {
+    /// A zip or folder.
+    Path(PathBuf),
+    /// `git:REF`: the candidate's own path at a git revision.
+    Git(String),
+}
+
+impl Baseline {
+    /// `git:REF`, or else a path.
+    pub(crate) fn parse(text: &str) -> Result<Self, RunError> {
+        match text.strip_prefix("git:") {
+            Some("") => Err(RunError::Usage(
+                "baseline `git:` names no revision; write `git:HEAD`, `git:origin/main` or a tag"
+                    .to_owned(),
+            )),
+            Some(revision) => Ok(Baseline::Git(revision.to_owned())),
+            None => Ok(Baseline::Path(PathBuf::from(text))),
+        }
+    }
+
+    /// The baseline of `candidate`: a `git:REF` is read at `candidate`'s path.
+    pub(crate) fn load(&self, candidate: &Path) -> Result<Solution, LoadError> {
+        match self {
+            Baseline::Path(path) => package::load(path),
+            Baseline::Git(revision) => package::git::load_at_revision(revision, candidate),
+        }
+    }
+}
+
+/// The policy at `explicit` (`--policy FILE`); without one, `dvlint.yaml` or
+/// `.dvlint.yaml` found from the current folder up; without that, the defaults.
+pub(crate) fn load_policy(explicit: Option<&Path>) -> Result<Policy, RunError> {
+    let ids = rules::ids();
+    if let Some(path) = explicit {
+        return Ok(Policy::load(path, &ids)?);
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| RunError::Usage(format!("cannot read the current folder: {e}")))?;
+    match Policy::discover(&cwd) {
+        Some(path) => Ok(Policy::load(&path, &ids)?),
+        None => Ok(Policy::default()),
+    }
+}
+
+/// What to load: `paths` from the command line, each following `baseline`
+/// (`--baseline`); with no paths, the policy's `solutions`, each with its own
+/// baseline unless `baseline` overrides it.
+pub(crate) fn targets(
+    paths: &[PathBuf],
+    baseline: Option<&Path>,
+    policy: &Policy,
+) -> Result<Vec<Target>, RunError> {
+    let baseline = baseline
+        .map(|b| Baseline::parse(&b.to_string_lossy()))
+        .transpose()?;
+    if paths.is_empty() {
+        if policy.solutions.is_empty() {
+            return Err(RunError::Usage(
+                "nothing to check: name a solution package, or list `solutions` in dvlint.yaml"
+                    .to_owned(),
+            ));
+        }
+        // `--baseline git:REF` means each solution's own path at REF, so it can stand
+        // for all of them (a pre-commit hook: `git:HEAD`); a zip or folder is one release.
+        if let Some(Baseline::Path(_)) = &baseline {
+            if policy.solutions.len() > 1 {
+                return Err(RunError::Usage(
+                    "--baseline PATH applies to one solution, and the policy lists several; \
+                     give each its `baseline` in dvlint.yaml, or use --baseline git:REF"
+                        .to_owned(),
+                ));
+            }
+        }
+        return policy
+            .solutions
+            .iter()
+            .map(|entry| {
+                let own = entry.baseline.as_deref().map(Baseline::parse).transpose()?;
+                Ok(Target {
+                    path: entry.path.clone(),
+                    // The command line wins over the policy, as --fail-on does.
+                    baseline: baseline.clone().or(own),
+                })
+            })
+            .collect();
+    }
+    if matches!(baseline, Some(Baseline::Path(_))) && paths.len() > 1 {
+        return Err(RunError::Usage(
+            "--baseline PATH applies to one PATH; use --baseline git:REF, or list several \
+             solutions with their baselines under `solutions` in dvlint.yaml"
+                .to_owned(),
+        ));
+    }
+    Ok(paths
+        .iter()
+        .map(|path| Target {
+            path: path.clone(),
+            baseline: baseline.clone(),
+        })
+        .collect())
+}
+
+/// A target's candidate and, if it has one, its baseline.
+pub(crate) type Loaded = (Solution, Option<Solution>);
+
+/// Loads every candidate and baseline on a pool of one thread per core: a big
+/// release pair loads both sides at once, and fifty small solutions keep every
+/// core busy without starting a hundred threads. The first failure in target
+/// order is the one reported, as a sequential run would.
+pub(crate) fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
+    let jobs: Vec<(usize, Option<&Baseline>)> = targets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, target)| {
+            std::iter::once((i, None)).chain(target.baseline.as_ref().map(|b| (i, Some(b))))
+        })
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .min(jobs.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = |(i, baseline): (usize, Option<&Baseline>)| {
+        let path = &targets[i].path;
+        match baseline {
+            None => package::load(path),
+            Some(baseline) => baseline.load(path),
+        }
+    };
+    let results: Vec<Option<Result<Solution, LoadError>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&spec) = jobs.get(job) else { break };
+                        done.push((job, run(spec)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut results: Vec<Option<Result<Solution, LoadError>>> =
+            (0..jobs.len()).map(|_| None).collect();
+        for handle in handles {
+            let done = handle.join().map_err(|_| {
+                RunError::Usage("internal error: a loader thread stopped unexpectedly".to_owned())
+            })?;
+            for (job, result) in done {
+                results[job] = Some(result);
+            }
+        }
+        Ok::<_, RunError>(results)
+    })?;
+    let mut loaded = Vec::with_capacity(targets.len());
+    let mut taken = results.into_iter();
+    for target in targets {
+        let mut next_result = || {
+            taken.next().flatten().ok_or_else(|| {
+                RunError::Usage("internal error: a package was not loaded".to_owned())
+            })
+        };
+        let candidate = next_result()??;
+        let baseline = match target.baseline {
+            Some(_) => Some(next_result()??),
+            None => None,
+        };
+        loaded.push((candidate, baseline));
+    }
+    Ok(loaded)
+}

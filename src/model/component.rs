@@ -338,7 +338,8 @@ pub static KINDS: &[KindInfo] = &[
         kind: "entitymap",
         noun: "column mapping",
         plural: "column mappings",
-        root_types: &[46],
+        // Type 46, but a mapping has no id in a package to match a root with.
+        root_types: &[],
         root_key: RootKey::Id,
         loss: "rows created from a related row no longer get its values",
     },

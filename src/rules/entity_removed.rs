@@ -1,6 +1,6 @@
 //! A table an upgrade would delete, with its rows.
 
-use super::{Context, Finding, Removed};
+use super::{diff, Context, Finding, Removed};
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(baseline) = ctx.upgraded_baseline() else {
@@ -11,20 +11,27 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             entity,
             columns,
             relationships,
+            parts,
         } = removed
         else {
             continue;
         };
-        let mut parts = Vec::new();
+        let mut counted = Vec::new();
         if *columns > 0 {
-            parts.push(plural(*columns, "column"));
+            counted.push(count(*columns, "column"));
         }
         if *relationships > 0 {
-            parts.push(plural(*relationships, "relationship"));
+            counted.push(count(*relationships, "relationship"));
         }
+        counted.extend(parts.iter().map(|(noun, n)| count(*n, noun)));
         let mut message = format!("table `{}` was removed", entity.logical_name);
-        if !parts.is_empty() {
-            message.push_str(&format!(", with its {}", parts.join(" and ")));
+        if let Some((last, rest)) = counted.split_last() {
+            let list = if rest.is_empty() {
+                last.clone()
+            } else {
+                format!("{} and {last}", rest.join(", "))
+            };
+            message.push_str(&format!(", with its {list}"));
         }
         out.push(
             Finding::new(message, baseline.locate(entity.span))
@@ -35,10 +42,11 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
+/// `1 form`, `7 views`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
         format!("1 {noun}")
     } else {
-        format!("{count} {noun}s")
+        format!("{n} {}", diff::plural(noun))
     }
 }

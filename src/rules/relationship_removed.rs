@@ -10,13 +10,21 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Removed::Relationship {
             relationship,
             lookup,
+            mapping,
         } = removed
         else {
             continue;
         };
         let mut message = format!("relationship `{}` was removed", removed.component());
-        if let Some(column) = lookup {
-            message.push_str(&format!(", with its lookup column `{column}`"));
+        match (lookup, mapping) {
+            (Some(column), true) => message.push_str(&format!(
+                ", with its lookup column `{column}` and its column mapping"
+            )),
+            (Some(column), false) => {
+                message.push_str(&format!(", with its lookup column `{column}`"))
+            }
+            (None, true) => message.push_str(", with its column mapping"),
+            (None, false) => {}
         }
         out.push(
             Finding::new(

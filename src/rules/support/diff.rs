@@ -2,12 +2,13 @@
 //! once per run and shared by the removal, change and `version-decreased` rules.
 //!
 //! Components marked `unmodified="1"` on either side are references, not content,
-//! and never count. A removed table owns its columns and relationships: they are
-//! counted in its entry, not listed on their own.
+//! and never count. A removed table owns its columns, relationships, forms, views,
+//! charts and bound processes: they are counted in its entry, not listed on their
+//! own. A removed relationship owns its lookup column and column mapping.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Attribute, Entity, OptionSet, OptionValue, Relationship, Solution};
+use crate::model::{Attribute, Component, Entity, OptionSet, OptionValue, Relationship, Solution};
 use crate::rules::column_id;
 
 #[derive(Debug)]
@@ -32,6 +33,8 @@ pub enum Removed<'a> {
         entity: &'a Entity,
         columns: usize,
         relationships: usize,
+        /// Its other components that go with it, counted by noun (`form`, `view`).
+        parts: BTreeMap<&'static str, usize>,
     },
     Column {
         entity: &'a str,
@@ -42,8 +45,12 @@ pub enum Removed<'a> {
         /// The lookup column (`table.column`) that goes with it, when the baseline
         /// has it and the candidate does not: reported here, not on its own.
         lookup: Option<String>,
+        /// Whether its column mapping (`entitymap`) goes with it.
+        mapping: bool,
     },
     OptionSet(&'a OptionSet),
+    /// Any other component: a process, a role, a form of a table that stays, …
+    Component(&'a Component),
     Option {
         /// `cts_priority` for a global choice, `cts_project.cts_stage` for a local one.
         owner: String,
@@ -60,17 +67,22 @@ impl Removed<'_> {
             Removed::Column { entity, attribute } => column_id(entity, &attribute.logical_name),
             Removed::Relationship { relationship, .. } => relationship.name.to_ascii_lowercase(),
             Removed::OptionSet(o) => o.name.to_ascii_lowercase(),
+            Removed::Component(c) => c.id(),
             Removed::Option { owner, option, .. } => format!("{owner}:{}", option.value),
         }
     }
 
     /// A short description for lists: "table `cts_project`".
     pub fn describe(&self) -> String {
+        if let Removed::Component(c) = self {
+            return format!("{} `{}`", c.noun(), c.name);
+        }
         let kind = match self {
             Removed::Table { .. } => "table",
             Removed::Column { .. } => "column",
             Removed::Relationship { .. } => "relationship",
             Removed::OptionSet(_) => "global choice",
+            Removed::Component(_) => "component",
             Removed::Option { .. } => "option",
         };
         format!("{kind} `{}`", self.component())
@@ -82,6 +94,7 @@ impl Removed<'_> {
             Removed::Column { attribute, .. } => attribute.span,
             Removed::Relationship { relationship, .. } => relationship.span,
             Removed::OptionSet(o) => o.span,
+            Removed::Component(c) => c.span,
             Removed::Option { option, .. } => option.span,
         }
     }
@@ -91,6 +104,44 @@ impl Removed<'_> {
 /// deletes them, only the columns a solution added to them.
 pub fn is_custom_table(logical_name: &str) -> bool {
     logical_name.contains('_')
+}
+
+/// The platform's file and image store: a file or image column has a system
+/// relationship to one of these, created and deleted with the column.
+const FILE_STORE_TABLES: [&str; 3] = ["fileattachment", "elasticfileattachment", "imagedescriptor"];
+
+/// Whether a relationship belongs to a file or image column rather than to
+/// anything a maker created: its removal is the column's, reported as such.
+pub fn is_file_store_relationship(relationship: &Relationship) -> bool {
+    relationship
+        .entities
+        .iter()
+        .any(|e| FILE_STORE_TABLES.contains(&e.as_str()))
+}
+
+/// `(referenced, referencing)`: the one side and the many side of a 1:N
+/// relationship, as a column mapping names them (source, target).
+fn one_to_many_pair(relationship: &Relationship) -> Option<(&str, &str)> {
+    let (referencing, _) = relationship.lookup.as_ref()?;
+    let referenced = relationship
+        .entities
+        .iter()
+        .find(|e| *e != referencing)
+        .unwrap_or(referencing);
+    Some((referenced.as_str(), referencing.as_str()))
+}
+
+/// `process` → `processes`, `view` → `views`, `plug-in assembly` → `plug-in assemblies`.
+pub fn plural(noun: &str) -> String {
+    if let Some(stem) = noun.strip_suffix('y') {
+        if !stem.ends_with(['a', 'e', 'o', 'u']) {
+            return format!("{stem}ies");
+        }
+    }
+    if noun.ends_with('s') || noun.ends_with("sh") || noun.ends_with("ch") {
+        return format!("{noun}es");
+    }
+    format!("{noun}s")
 }
 
 /// Whether an upgrade that drops this column deletes it: custom columns only
@@ -147,10 +198,13 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
             .entities
             .iter()
             .any(|e| removed_tables.contains(e.as_str()));
-        if folded && !relationship.unmodified && !candidate.relationships.contains_key(key) {
+        let gone = !relationship.unmodified && !candidate.relationships.contains_key(key);
+        if folded && gone {
             folded_lookups.extend(relationship.lookup.as_ref());
         }
-        if !relationship.unmodified && !folded && !candidate.relationships.contains_key(key) {
+        // A file or image column's relationship is the column's: the column is
+        // reported (its files go with it), not a relationship nobody created.
+        if gone && !folded && !is_file_store_relationship(relationship) {
             let lookup = relationship
                 .lookup
                 .as_ref()
@@ -173,6 +227,47 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
             .map(|(table, column)| (table.as_str(), column.as_str())),
     );
 
+    // Every other component: those of a removed table are counted in its entry,
+    // the column mapping of a removed relationship in the relationship's.
+    let kept_pairs: BTreeSet<(&str, &str)> = candidate
+        .relationships
+        .values()
+        .filter_map(one_to_many_pair)
+        .collect();
+    let removed_pairs: BTreeSet<(&str, &str)> = removed_relationships
+        .iter()
+        .filter_map(|(r, _)| one_to_many_pair(r))
+        .filter(|pair| !kept_pairs.contains(pair))
+        .collect();
+    let mut parts: BTreeMap<&str, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    let mut mapped_pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut removed_components = Vec::new();
+    for (id, component) in &baseline.components {
+        if component.reference || !component.deletable || candidate.components.contains_key(id) {
+            continue;
+        }
+        if let Some(table) = component
+            .tables
+            .iter()
+            .find(|t| removed_tables.contains(t.as_str()))
+        {
+            *parts
+                .entry(table.as_str())
+                .or_default()
+                .entry(component.noun())
+                .or_default() += 1;
+            continue;
+        }
+        if let [source, target] = component.tables.as_slice() {
+            let pair = (source.as_str(), target.as_str());
+            if component.kind == "entitymap" && removed_pairs.contains(&pair) {
+                mapped_pairs.insert(pair);
+                continue;
+            }
+        }
+        removed_components.push(component);
+    }
+
     for (name, entity) in &baseline.entities {
         if removed_tables.contains(name.as_str()) {
             let relationships = baseline
@@ -192,6 +287,7 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
                     .filter(|a| is_owned_column(a))
                     .count(),
                 relationships,
+                parts: parts.remove(name.as_str()).unwrap_or_default(),
             }));
             continue;
         }
@@ -226,11 +322,18 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
     }
 
     for (relationship, lookup) in removed_relationships {
+        let mapping = one_to_many_pair(relationship).is_some_and(|p| mapped_pairs.contains(&p));
         changes.push(Change::Removed(Removed::Relationship {
             relationship,
             lookup: lookup.map(|(table, column)| column_id(table, column)),
+            mapping,
         }));
     }
+    changes.extend(
+        removed_components
+            .into_iter()
+            .map(|c| Change::Removed(Removed::Component(c))),
+    );
 
     for (key, option_set) in &baseline.option_sets {
         if option_set.unmodified {

@@ -10,10 +10,17 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Removed::Column { entity, attribute } = removed else {
             continue;
         };
+        // A file or image column keeps its content in the file store, which goes
+        // with it (its relationship to the store is not reported on its own).
+        let content = match attribute.kind.as_ref().map(|k| k.value.to_ascii_lowercase()) {
+            Some(kind) if kind == "file" => ", with its files",
+            Some(kind) if kind == "image" => ", with its images",
+            _ => "",
+        };
         out.push(
             Finding::new(
                 format!(
-                    "column `{}` was removed from table `{entity}`",
+                    "column `{}` was removed from table `{entity}`{content}",
                     attribute.logical_name
                 ),
                 baseline.locate(attribute.span),

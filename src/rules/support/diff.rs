@@ -243,7 +243,7 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
     let mut mapped_pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut removed_components = Vec::new();
     for (id, component) in &baseline.components {
-        if component.reference || !component.deletable || candidate.components.contains_key(id) {
+        if component.reference || candidate.components.contains_key(id) {
             continue;
         }
         if let Some(table) = component
@@ -256,6 +256,10 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
                 .or_default()
                 .entry(component.noun())
                 .or_default() += 1;
+            continue;
+        }
+        // The table stays, and so does what nobody can delete (its system views).
+        if !component.deletable {
             continue;
         }
         if let [source, target] = component.tables.as_slice() {

@@ -30,6 +30,27 @@ def kind(rel):
         return 5
     return None
 
+# The order of COMPONENT_FILES in src/fuzzing.rs: the first byte of a
+# component_file input is 2 * index, + 1 for unpacked source.
+COMPONENT_PATTERNS = [
+    ("workflows", "*.data.xml"), ("webresources", "*.data.xml"), ("roles", "*.xml"),
+    ("canvasapps", "*.meta.xml"), ("appmodules", "*.xml"), ("appmodulesitemaps", "*.xml"),
+    ("controls", "*.data.xml"), ("pluginassemblies", "*.data.xml"),
+    ("sdkmessageprocessingsteps", "*.xml"), ("dashboards", "*.xml"), ("connectors", "*.xml"),
+    ("formxml", "*.xml"), ("savedqueries", "*.xml"), ("visualizations", "*.xml"),
+    ("other", "fieldsecurityprofiles.xml"),
+    ("environmentvariabledefinitions", "environmentvariabledefinition.xml"),
+    ("customapis", "customapi.xml"), ("customapirequestparameters", "customapirequestparameter.xml"),
+    ("appactions", "appaction.xml"),
+]
+
+def component_kind(rel):
+    parts = [p.lower() for p in rel.parts]
+    for index, (folder, pattern) in enumerate(COMPONENT_PATTERNS):
+        if folder in parts[:-1] and pathlib.PurePosixPath(parts[-1]).match(pattern):
+            return 2 * index + 1
+    return None
+
 def save(target, data):
     if len(data) > CAP:
         return
@@ -71,6 +92,9 @@ for source in sources:
             k = kind(rel)
             if k is not None:
                 save("xml_file", bytes([k]) + path.read_bytes())
+            k = component_kind(rel)
+            if k is not None:
+                save("component_file", bytes([k]) + path.read_bytes())
         elif lower.endswith((".yaml", ".yml")):
             save("policy", path.read_bytes())
 
@@ -81,6 +105,6 @@ for doc in (root / "README.md", root.parent / "shared" / "DESIGN.md"):
         for block in re.findall(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
             save("policy", block.encode())
 
-for target in ("zip_package", "xml_file", "policy"):
+for target in ("zip_package", "xml_file", "component_file", "policy"):
     count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
     print(f"{target}: {count} seeds")

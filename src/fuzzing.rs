@@ -66,6 +66,60 @@ pub fn xml_file(data: &[u8]) {
     package::assert_compaction_keeps(content);
 }
 
+/// Where [`component_file`] puts its input, chosen by the first byte: every kind
+/// of component definition file of unpacked source, and the lower-case component
+/// folders of both forms.
+const COMPONENT_FILES: &[&str] = &[
+    "Workflows/Flow-6D9315A8-4E94-EF11-8A69-7C1E524A2AE3.json.data.xml",
+    "WebResources/cts_/js/main.js.data.xml",
+    "Roles/Project Manager.xml",
+    "CanvasApps/cts_timesheet_5d1f2.meta.xml",
+    "AppModules/cts_App/AppModule.xml",
+    "AppModuleSiteMaps/cts_App/AppModuleSiteMap.xml",
+    "Controls/cts_Panel/ControlManifest.xml.data.xml",
+    "PluginAssemblies/Cts-0F7E7CA0-8279-4BA8-8C45-482A09B36B72/Cts.dll.data.xml",
+    "SdkMessageProcessingSteps/{2453917b-a5ac-ea11-a812-000d3af46fff}.xml",
+    "Dashboards/{77d97034-84b4-ed11-83fe-0022482a97de}.xml",
+    "Connectors/cts_connector.xml",
+    "Entities/cts_Thing/FormXml/main/{ee79f890-fbd3-407a-8a68-74760952ecd6}.xml",
+    "Entities/cts_Thing/SavedQueries/{3ba2f0fe-d015-ec11-b6e6-000d3af4bff0}.xml",
+    "Entities/cts_Thing/Visualizations/{39B07AE9-585D-EA11-A811-000D3AF464F8}.xml",
+    "Other/FieldSecurityProfiles.xml",
+    "environmentvariabledefinitions/cts_Url/environmentvariabledefinition.xml",
+    "customapis/cts_Api/customapi.xml",
+    "customapis/cts_Api/customapirequestparameters/Id/customapirequestparameter.xml",
+    "appactions/cts_Action/appaction.xml",
+];
+
+/// Arbitrary bytes as one component definition file (the first byte picks which)
+/// of an otherwise valid unpacked package (odd selectors) or exported zip (even
+/// ones; the lower-case folders are read in both forms).
+pub fn component_file(data: &[u8]) {
+    let Some((&selector, content)) = data.split_first() else {
+        return;
+    };
+    let path = COMPONENT_FILES[usize::from(selector / 2) % COMPONENT_FILES.len()];
+    let mut members: Vec<(&str, &[u8])> = if selector % 2 == 0 {
+        vec![
+            ("solution.xml", MANIFEST.as_bytes()),
+            ("customizations.xml", EMPTY.as_bytes()),
+        ]
+    } else {
+        vec![
+            ("Other/Solution.xml", MANIFEST.as_bytes()),
+            ("Other/Customizations.xml", EMPTY.as_bytes()),
+        ]
+    };
+    members.push((path, content));
+    let Some(zipped) = stored_zip(&members) else {
+        return;
+    };
+    if let Ok(solution) = package::load_zip_bytes("fuzz.zip", zipped) {
+        exercise(&solution);
+    }
+    package::assert_compaction_keeps(content);
+}
+
 /// Arbitrary bytes as a `dvlint.yaml`.
 pub fn policy(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -76,6 +130,7 @@ pub fn policy(data: &[u8]) {
 /// Checks a loaded solution against itself and against an empty release of the
 /// same name, and renders every output format, as `dvlint check` would.
 fn exercise(solution: &Solution) {
+    let _ = crate::inventory::inventory(solution);
     // Loaded once: every input is checked against the same empty release.
     static EMPTY_RELEASE: OnceLock<Option<Solution>> = OnceLock::new();
     let empty = EMPTY_RELEASE.get_or_init(|| {

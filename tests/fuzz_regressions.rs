@@ -36,6 +36,11 @@ fn xml_file_regressions() {
 }
 
 #[test]
+fn component_file_regressions() {
+    replay("component_file", dvlint::fuzzing::component_file);
+}
+
+#[test]
 fn policy_regressions() {
     replay("policy", dvlint::fuzzing::policy);
 }

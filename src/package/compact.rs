@@ -379,7 +379,11 @@ fn chars(bytes: &[u8]) -> usize {
 /// compare by position.
 pub(crate) fn describe(text: &str) -> String {
     let mut cursor = crate::package::xml::XmlCursor::new(text, crate::source::FileId(0), "x");
-    let place = crate::package::components::Place::default();
+    // A component file's root is read as unpacked source reads one.
+    let place = crate::package::components::Place {
+        optional: true,
+        ..Default::default()
+    };
     let debug = match crate::package::customizations::parse_file(&mut cursor, &place) {
         Ok(found) => format!(
             "{:?} {:?} {:?} {:?}",

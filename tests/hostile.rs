@@ -1593,3 +1593,107 @@ fn duplicates_are_errors_or_defined() {
     dvlint("Entity.xml and entity.xml", &["check", "cases"], root)
         .fails_with(&["cases/Entities/cts_a", "`Entity.xml` and `entity.xml`"]);
 }
+
+#[test]
+fn component_files_are_bounded_and_checked() {
+    let _serial = serial();
+    let shm = Path::new("/dev/shm");
+    let temp = if shm.is_dir() {
+        tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
+    } else {
+        tempfile::tempdir()
+    }
+    .unwrap();
+    let root = temp.path();
+
+    // 3 000 environment variables and 3 000 web resources: every definition read.
+    let pkg = root.join("many");
+    unpacked(&pkg, &[]);
+    for i in 0..3_000 {
+        let dir = pkg.join(format!("environmentvariabledefinitions/cts_v{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("environmentvariabledefinition.xml"),
+            format!("<environmentvariabledefinition schemaname=\"cts_v{i}\"><type>100000000</type></environmentvariabledefinition>"),
+        )
+        .unwrap();
+    }
+    let resources = pkg.join("WebResources/cts_/js");
+    std::fs::create_dir_all(&resources).unwrap();
+    for i in 0..3_000 {
+        std::fs::write(
+            resources.join(format!("r{i}.js.data.xml")),
+            format!("<WebResource><Name>cts_/js/r{i}.js</Name></WebResource>"),
+        )
+        .unwrap();
+    }
+    dvlint(
+        "3 000 variables and 3 000 web resources",
+        &["check", "many"],
+        root,
+    )
+    .exit(0);
+
+    // Component folders nested 200 deep: read down to the depth pac writes, no further.
+    let deep = root.join("deep");
+    unpacked(&deep, &[]);
+    let mut dir = deep.join("customapis");
+    let mut web = deep.join("WebResources");
+    for _ in 0..200 {
+        dir = dir.join("cts_a").join("customapis");
+        web = web.join("d");
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(dir.join("customapi.xml"), "<customapi uniquename=\"x\"/>").unwrap();
+    std::fs::write(web.join("x.data.xml"), "<WebResource><Name>x</Name></WebResource>").unwrap();
+    dvlint("component folders 200 deep", &["check", "deep"], root).exit(0);
+
+    // A definition without its key, an invisible character in a key, and one
+    // component defined twice: errors naming the place.
+    let flow = "Workflows/Flow-6D9315A8-4E94-EF11-8A69-7C1E524A2AE3.json.data.xml";
+    unpacked(
+        &root.join("keyless"),
+        &[(flow, b"<Workflow Name=\"No id\">\n  <Category>5</Category>\n</Workflow>")],
+    );
+    dvlint("a workflow without WorkflowId", &["check", "keyless"], root).fails_with(&[
+        "keyless/Workflows/Flow-6D9315A8-4E94-EF11-8A69-7C1E524A2AE3.json.data.xml:1:1: <Workflow> has no `WorkflowId` attribute: which workflow it defines is unknown",
+    ]);
+    unpacked(
+        &root.join("invisible"),
+        &[(
+            "environmentvariabledefinitions/cts_v/environmentvariabledefinition.xml",
+            "<environmentvariabledefinition schemaname=\"cts_\u{200B}v\"/>".as_bytes(),
+        )],
+    );
+    dvlint("an invisible character in a key", &["check", "invisible"], root)
+        .fails_with(&["holds U+200B, an invisible character"]);
+    let role = "<Role id=\"{144e624f-c812-ef11-9f89-0022480b09c2}\" name=\"Manager\"/>";
+    unpacked(
+        &root.join("twice"),
+        &[
+            ("Roles/Manager.xml", role.as_bytes()),
+            ("Roles/Manager (old).xml", role.as_bytes()),
+        ],
+    );
+    dvlint("a role in two files", &["check", "twice"], root).fails_with(&[
+        "twice/Roles/Manager.xml:1:1: security role `role/144e624f-c812-ef11-9f89-0022480b09c2` is defined twice (first at twice/Roles/Manager (old).xml:1)",
+    ]);
+    // ...but the managed twin of "both" source is the same component.
+    let form = "<forms><systemform><formid>{ee79f890-fbd3-407a-8a68-74760952ecd6}</formid></systemform></forms>";
+    unpacked(
+        &root.join("both"),
+        &[
+            ("Entities/cts_a/Entity.xml", entity_xml("cts_a").as_bytes()),
+            (
+                "Entities/cts_a/FormXml/main/{ee79f890-fbd3-407a-8a68-74760952ecd6}.xml",
+                form.as_bytes(),
+            ),
+            (
+                "Entities/cts_a/FormXml/main/{ee79f890-fbd3-407a-8a68-74760952ecd6}_managed.xml",
+                form.as_bytes(),
+            ),
+        ],
+    );
+    dvlint("a form and its managed twin", &["check", "both"], root).exit(0);
+}

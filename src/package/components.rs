@@ -445,9 +445,9 @@ fn value_of(
 
 fn describe(from: From) -> String {
     match from {
-        From::Attr(name) => format!("a `{name}` attribute"),
-        From::Child(name) => format!("a <{name}>"),
-        From::LocalizedName => "a localized name".to_owned(),
+        From::Attr(name) => format!("`{name}` attribute"),
+        From::Child(name) => format!("<{name}> element"),
+        From::LocalizedName => "localized name".to_owned(),
     }
 }
 

@@ -541,10 +541,38 @@ impl Builder {
                 .entry(relationship.name.to_ascii_lowercase())
                 .or_insert(relationship);
         }
-        // Unpacked "both" source writes forms, apps and site maps twice
-        // (`X.xml`, `X_managed.xml`, read in that order): one component.
         for component in found.components {
-            self.components.entry(component.id()).or_insert(component);
+            match self.components.entry(component.id()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(component);
+                }
+                Entry::Occupied(existing) => {
+                    let first = &self.files[existing.get().span.file.0 as usize];
+                    let again = &self.files[component.span.file.0 as usize];
+                    // Unpacked "both" source writes forms, apps and site maps twice
+                    // (`X.xml`, then `X_managed.xml`): one component. Any other
+                    // second definition is ambiguous, like a table defined twice.
+                    let unmanaged = |path: &str| path.replace("_managed.xml", ".xml");
+                    let twins = first.display_path != again.display_path
+                        && unmanaged(&first.display_path) == unmanaged(&again.display_path);
+                    if twins {
+                        continue;
+                    }
+                    let (line, column) = again.line_col(component.span.start);
+                    let (first_line, _) = first.line_col(existing.get().span.start);
+                    return Err(LoadError::At {
+                        path: again.display_path.clone(),
+                        line,
+                        column,
+                        message: format!(
+                            "{} `{}` is defined twice (first at {}:{first_line})",
+                            component.noun(),
+                            component.id(),
+                            first.display_path
+                        ),
+                    });
+                }
+            }
         }
         Ok(())
     }

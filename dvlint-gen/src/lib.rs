@@ -96,8 +96,9 @@ pub struct Solution {
     pub tables: Vec<Table>,
     pub choices: Vec<Choice>,
     pub relationships: Vec<Relationship>,
-    /// The seed the bulk (form, view and ribbon GUIDs) is drawn from, so that a
-    /// next version keeps the same forms.
+    /// The seed the bulk (form and view GUIDs) is drawn from, so that a next
+    /// version keeps the same forms and views: each form's and view's own id is
+    /// drawn from this seed with its table's schema name and its position only.
     pub bulk_seed: u64,
     pub forms: usize,
     pub views: usize,

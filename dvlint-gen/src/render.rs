@@ -28,7 +28,8 @@ pub fn export(solution: &Solution) -> Vec<File> {
         x.open("SavedQueries");
         x.open("savedqueries");
         for i in 0..solution.views {
-            view(&mut x, table, i, &mut bulk);
+            let id = own_id(solution, table, "view", i);
+            view(&mut x, table, i, &id, &mut bulk);
         }
         x.close("savedqueries");
         x.close("SavedQueries");
@@ -86,17 +87,19 @@ pub fn unpacked(solution: &Solution) -> Vec<File> {
         files.push((format!("{dir}/Entity.xml"), x.out));
 
         let mut bulk = bulk_rng(solution, table);
-        for _ in 0..solution.forms {
+        for i in 0..solution.forms {
+            let id = own_id(solution, table, "form", i);
             let mut x = Xml::prologue();
             x.open(&format!("forms {XSI}"));
-            let id = system_form(&mut x, table, &mut bulk);
+            system_form(&mut x, table, &id, &mut bulk);
             x.close("forms");
             files.push((format!("{dir}/FormXml/main/{id}.xml"), x.out));
         }
         for i in 0..solution.views {
+            let id = own_id(solution, table, "view", i);
             let mut x = Xml::prologue();
             x.open(&format!("savedqueries {XSI}"));
-            let id = view(&mut x, table, i, &mut bulk);
+            view(&mut x, table, i, &id, &mut bulk);
             x.close("savedqueries");
             files.push((format!("{dir}/SavedQueries/{id}.xml"), x.out));
         }
@@ -235,16 +238,31 @@ fn gap(out: &mut String, run: &str, level: usize, last: bool, style: Whitespace,
     }
 }
 
-/// The bulk of each table is drawn from its own stream, so a table that did not
-/// change between versions has the same forms and views in both.
+/// The bulk of each table (the GUIDs inside its forms and views: tabs, sections,
+/// cells, handlers; and view column widths) is drawn from its own stream, so a
+/// table that did not change between versions has the same forms and views in
+/// both. A table whose columns changed draws from it differently, which is fine
+/// for the bulk but not for the ids of the forms and views: see [`own_id`].
 fn bulk_rng(solution: &Solution, table: &Table) -> Rng {
-    let hash = table
-        .schema_name
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    Rng::new(solution.bulk_seed ^ hash)
+    Rng::new(solution.bulk_seed ^ fnv(&table.schema_name))
+}
+
+/// The id (`formid`, `savedqueryid`) of form or view `index` of `table`, from a
+/// stream of its own named by the table's schema name, the kind (`form`, `view`)
+/// and the position. It does not depend on the table's columns or on the order
+/// of tables, so a form or view keeps its id in every version and every
+/// [`Solution::shuffled`] order, as in Dataverse, where a view keeps its GUID:
+/// a next version never seems to delete a view and add another.
+fn own_id(solution: &Solution, table: &Table, kind: &str, index: usize) -> String {
+    let key = format!("{}/{kind}/{index}", table.schema_name);
+    Rng::new(solution.bulk_seed ^ fnv(&key)).guid()
+}
+
+/// 64-bit FNV-1a.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[derive(Default)]
@@ -766,17 +784,16 @@ fn control_class(kind: &Kind) -> &'static str {
 
 fn forms(x: &mut Xml, solution: &Solution, table: &Table, bulk: &mut Rng) {
     x.open("forms type=\"main\"");
-    for _ in 0..solution.forms {
-        system_form(x, table, bulk);
+    for i in 0..solution.forms {
+        system_form(x, table, &own_id(solution, table, "form", i), bulk);
     }
     x.close("forms");
 }
 
-/// One main form showing every column, four to a section; returns its id.
-fn system_form(x: &mut Xml, table: &Table, bulk: &mut Rng) -> String {
-    let id = bulk.guid();
+/// One main form with id `id` showing every column, four to a section.
+fn system_form(x: &mut Xml, table: &Table, id: &str, bulk: &mut Rng) {
     x.open("systemform");
-    x.leaf("formid", &id);
+    x.leaf("formid", id);
     x.leaf("IntroducedVersion", "1.0.0.0");
     x.leaf("FormPresentation", "1");
     x.leaf("FormActivationState", "1");
@@ -849,12 +866,10 @@ fn system_form(x: &mut Xml, table: &Table, bulk: &mut Rng) -> String {
     x.labels("LocalizedNames", "LocalizedName", "Information");
     x.labels("Descriptions", "Description", "A form for this entity.");
     x.close("systemform");
-    id
 }
 
-/// One view (saved query) over a few of the table's columns; returns its id.
-fn view(x: &mut Xml, table: &Table, index: usize, bulk: &mut Rng) -> String {
-    let id = bulk.guid();
+/// View (saved query) `index` of the table, with id `id`, over a few of its columns.
+fn view(x: &mut Xml, table: &Table, index: usize, id: &str, bulk: &mut Rng) {
     let logical = table.logical_name();
     let key = format!("{logical}id");
     let shown: Vec<String> = table
@@ -871,7 +886,7 @@ fn view(x: &mut Xml, table: &Table, index: usize, bulk: &mut Rng) -> String {
     x.leaf("isquickfindquery", if index == 1 { "1" } else { "0" });
     x.leaf("isprivate", "0");
     x.leaf("isdefault", if index == 0 { "1" } else { "0" });
-    x.leaf("savedqueryid", &id);
+    x.leaf("savedqueryid", id);
     x.open("layoutxml");
     x.open(&format!(
         "grid name=\"resultset\" jump=\"{}\" select=\"1\" icon=\"1\" preview=\"1\"",
@@ -912,7 +927,6 @@ fn view(x: &mut Xml, table: &Table, index: usize, bulk: &mut Rng) -> String {
     );
     x.labels("Descriptions", "Description", "");
     x.close("savedquery");
-    id
 }
 
 fn ribbon(x: &mut Xml, table: &Table) {
@@ -995,7 +1009,8 @@ fn ribbon(x: &mut Xml, table: &Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Spec;
+    use crate::{Changes, Spec};
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn files() -> Vec<File> {
         let solution = Solution::generate(&Spec {
@@ -1070,6 +1085,160 @@ mod tests {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// The text of every `<tag>…</tag>` in `text`, in order.
+    fn leaves(text: &str, tag: &str) -> Vec<String> {
+        let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+        let mut found = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(&open) {
+            rest = &rest[start + open.len()..];
+            let end = rest.find(&close).expect("a leaf closes");
+            found.push(rest[..end].to_owned());
+            rest = &rest[end..];
+        }
+        found
+    }
+
+    /// Form ids and view ids, in order, of each table.
+    type Ids = BTreeMap<String, (Vec<String>, Vec<String>)>;
+
+    /// The ids of the exported `customizations.xml`, table by table.
+    fn exported_ids(solution: &Solution) -> Ids {
+        let files = export(solution);
+        let (_, text) = files
+            .iter()
+            .find(|(name, _)| name == "customizations.xml")
+            .expect("an export has customizations.xml");
+        let mut ids = Ids::new();
+        for entity in text.split("<Entity>").skip(1) {
+            let name = &entity[..entity.find("</Name>").expect("an entity is named")];
+            let name = &name[name.rfind('>').expect("a name element") + 1..];
+            let ids = ids.entry(name.to_owned()).or_default();
+            ids.0 = leaves(entity, "formid");
+            ids.1 = leaves(entity, "savedqueryid");
+        }
+        ids
+    }
+
+    /// The ids of unpacked source, table by table, from the file names; each
+    /// file holds the one form or view its name says.
+    fn unpacked_ids(solution: &Solution) -> Ids {
+        let mut ids = Ids::new();
+        for table in &solution.tables {
+            ids.insert(table.schema_name.clone(), Default::default());
+        }
+        for (name, text) in unpacked(solution) {
+            let Some(rest) = name.strip_prefix("Entities/") else {
+                continue;
+            };
+            let (table, file) = rest.split_once('/').expect("a table folder");
+            let ids = ids.get_mut(table).expect("a folder of a table");
+            let (list, tag, file) = if let Some(file) = file.strip_prefix("FormXml/main/") {
+                (&mut ids.0, "formid", file)
+            } else if let Some(file) = file.strip_prefix("SavedQueries/") {
+                (&mut ids.1, "savedqueryid", file)
+            } else {
+                continue;
+            };
+            let id = file.strip_suffix(".xml").expect("an xml file");
+            assert_eq!(leaves(&text, tag), [id], "{name}");
+            list.push(id.to_owned());
+        }
+        // Files are sorted by path; the ids a table has are what matters here.
+        for (forms, views) in ids.values_mut() {
+            forms.sort();
+            views.sort();
+        }
+        ids
+    }
+
+    fn sorted(ids: &Ids) -> Ids {
+        let mut ids = ids.clone();
+        for (forms, views) in ids.values_mut() {
+            forms.sort();
+            views.sort();
+        }
+        ids
+    }
+
+    /// A release and its next version with columns removed (and, by hand, a
+    /// table dropped, which `next_version` never does): each table in both has
+    /// the same forms and views, by id, in both renderings, in any order; the
+    /// dropped table's ids are nowhere in the next version.
+    #[test]
+    fn a_table_keeps_its_form_and_view_ids_across_versions() {
+        let spec = Spec {
+            tables: 8,
+            columns: 20,
+            forms: 3,
+            views: 6,
+            ..Spec::default()
+        };
+        let base = Solution::generate(&spec);
+        let changes = Changes {
+            remove_columns: 12,
+            change_types: 2,
+            ..Changes::default()
+        };
+        let (mut next, _) = base.next_version(&changes, 3);
+        let dropped = next.tables.remove(2);
+
+        let before = exported_ids(&base);
+        let after = exported_ids(&next);
+        assert_eq!(before.len(), spec.tables);
+        let mut every = BTreeSet::new();
+        for (forms, views) in before.values() {
+            assert_eq!((forms.len(), views.len()), (spec.forms, spec.views));
+            every.extend(forms.iter().chain(views));
+        }
+        assert_eq!(
+            every.len(),
+            spec.tables * (spec.forms + spec.views),
+            "ids repeat"
+        );
+
+        // The removals changed what the forms of some tables hold, so the bulk
+        // stream of those tables was drawn from differently.
+        let changed: Vec<&Table> = next
+            .tables
+            .iter()
+            .filter(|t| {
+                let old = base.tables.iter().find(|b| b.schema_name == t.schema_name);
+                old.is_some_and(|old| old.columns.len() != t.columns.len())
+            })
+            .collect();
+        assert!(!changed.is_empty(), "no table lost a column");
+
+        for table in &next.tables {
+            let name = &table.schema_name;
+            assert_eq!(after[name], before[name], "{name}, export");
+        }
+        assert!(!after.contains_key(&dropped.schema_name));
+        let (forms, views) = &before[&dropped.schema_name];
+        for (file, text) in export(&next).into_iter().chain(unpacked(&next)) {
+            for id in forms.iter().chain(views) {
+                assert!(
+                    !file.contains(id.as_str()) && !text.contains(id.as_str()),
+                    "{id} in {file}"
+                );
+            }
+        }
+
+        // Unpacked source names its files by the same ids.
+        assert_eq!(unpacked_ids(&base), sorted(&before));
+        assert_eq!(unpacked_ids(&next), sorted(&after));
+
+        // Another order of tables and columns keeps every id.
+        for seed in [1, 2, 3] {
+            assert_eq!(
+                exported_ids(&base.shuffled(seed)),
+                before,
+                "shuffled {seed}"
+            );
+            assert_eq!(exported_ids(&next.shuffled(seed)), after, "shuffled {seed}");
         }
     }
 }

@@ -171,6 +171,7 @@ fn the_diff_rules_are_the_removal_and_change_categories() {
             "attribute-length-reduced",
             "attribute-removed",
             "attribute-type-changed",
+            "component-removed",
             "entity-removed",
             "option-removed",
             "optionset-removed",

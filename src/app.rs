@@ -30,6 +30,7 @@ pub enum RunError {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, RunError> {
     match cli.command {
         Command::Check(args) => commands::check::run(args, out),
+        Command::Components(args) => commands::components::run(&args, out),
         Command::Rules => commands::rules::run(out),
         Command::Init { path, force } => commands::init::run(&path, force, out),
         Command::Explain { rule } => commands::explain::run(&rule, out),

@@ -22,6 +22,16 @@ pub struct Cli {
 pub enum Command {
     /// Check solution packages (zips, unpacked folders, extracted exports).
     Check(CheckArgs),
+    /// List every component of one package, with its id and where it is defined.
+    ///
+    /// Tables (each followed by its columns), relationships, global choices,
+    /// processes, security roles, web resources, apps, plug-ins, forms, views and
+    /// the other kinds dvlint reads, in a fixed order: by kind, then id. Each row
+    /// gives the display name, the component id (the one `allow` globs in
+    /// dvlint.yaml match) and the file and line that define it; components carried
+    /// only as references (`unmodified="1"`) are marked. `--format json` gives the
+    /// same list for scripts.
+    Components(ComponentsArgs),
     /// List every rule with its default severity and summary.
     Rules,
     /// Print a rule's documentation.
@@ -63,6 +73,25 @@ pub struct CheckArgs {
     /// The lowest severity that makes the run fail (exit code 1).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ComponentsArgs {
+    /// The package: an exported `.zip`, an unpacked solution folder (or a folder
+    /// holding exactly one), or an extracted export.
+    pub path: PathBuf,
+    /// Output format printed on stdout.
+    #[arg(long, value_enum, default_value_t = ComponentsFormat::Human)]
+    pub format: ComponentsFormat,
+}
+
+/// What `dvlint components` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ComponentsFormat {
+    /// A section per kind, in aligned columns, for people and tickets.
+    Human,
+    /// The versioned JSON listing (see the README's Components section).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 //! [`output`] (report files).
 
 pub(crate) mod check;
+pub(crate) mod components;
 pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod input;

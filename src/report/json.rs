@@ -33,8 +33,10 @@ struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
 }
 
+/// Also the `location` of `dvlint components --format json`, so both write a
+/// place the same way.
 #[derive(Serialize)]
-struct JsonLocation<'a> {
+pub(super) struct JsonLocation<'a> {
     path: &'a str,
     line: usize,
     column: usize,
@@ -48,7 +50,7 @@ struct JsonRelated<'a> {
     message: &'a str,
 }
 
-fn location(location: &Location) -> JsonLocation<'_> {
+pub(super) fn location(location: &Location) -> JsonLocation<'_> {
     let (line, column) = location.line_col();
     JsonLocation {
         path: location.path(),

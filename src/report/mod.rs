@@ -1,7 +1,9 @@
-//! Turning diagnostics into output. Nothing else in dvlint formats findings.
+//! Turning diagnostics, and the inventory of `dvlint components`, into output.
+//! Nothing else in dvlint formats what it prints.
 
 pub mod github;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod junit;
 mod paths;

@@ -45,6 +45,30 @@ pub fn artifact(location: &Location) -> Artifact {
     }
 }
 
+/// A file of a package as a listing shows it, shorter than the path the package
+/// was named by but still findable: a zip member keeps the archive's file name
+/// (`pkg.zip!/customizations.xml`, for `releases/pkg.zip`); a file of a folder is
+/// written relative to the folder named (`Entities/Account/Entity.xml`). A path
+/// outside `origin` (never, for a loaded package) is written whole.
+pub fn within_package(path: &str, origin: &str) -> String {
+    let path = path.replace('\\', "/");
+    let origin = origin.replace('\\', "/");
+    if let Some(member) = path
+        .strip_prefix(origin.as_str())
+        .and_then(|rest| rest.strip_prefix("!/"))
+    {
+        let archive = origin.rsplit('/').next().unwrap_or(&origin);
+        return format!("{archive}!/{member}");
+    }
+    match path.strip_prefix(origin.as_str()) {
+        // `origin` ends a path component there, not in the middle of a name.
+        Some(rest) if rest.starts_with('/') || origin.ends_with('/') => {
+            rest.trim_start_matches('/').to_owned()
+        }
+        _ => path,
+    }
+}
+
 /// `src/x.xml` for `git:HEAD~1:src/x.xml`.
 fn strip_git_revision(path: &str) -> Option<&str> {
     // A revision name never holds `:` (git forbids it in ref names), so the first one
@@ -83,6 +107,40 @@ mod tests {
         let a = at("./src/Other/Solution.xml");
         assert_eq!(a.path, "src/Other/Solution.xml");
         assert_eq!(a.position, Some((2, 2)));
+    }
+
+    #[test]
+    fn listings_shorten_paths_to_the_package() {
+        let zip = "releases/Core.zip";
+        assert_eq!(
+            within_package("releases/Core.zip!/customizations.xml", zip),
+            "Core.zip!/customizations.xml"
+        );
+        assert_eq!(
+            within_package("Core.zip!/customizations.xml", "Core.zip"),
+            "Core.zip!/customizations.xml"
+        );
+        assert_eq!(
+            within_package("src/Core/Entities/A/Entity.xml", "src/Core"),
+            "Entities/A/Entity.xml"
+        );
+        assert_eq!(
+            within_package("src/Core/Other/Solution.xml", "src/Core/"),
+            "Other/Solution.xml"
+        );
+        assert_eq!(
+            within_package("./Other/Solution.xml", "."),
+            "Other/Solution.xml"
+        );
+        assert_eq!(
+            within_package(r"src\Core\Other/Solution.xml", r"src\Core"),
+            "Other/Solution.xml"
+        );
+        // A sibling whose name merely starts like the origin is not inside it.
+        assert_eq!(
+            within_package("src/Core2/Other/Solution.xml", "src/Core"),
+            "src/Core2/Other/Solution.xml"
+        );
     }
 
     #[test]

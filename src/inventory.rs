@@ -18,6 +18,9 @@ pub struct Entry {
     pub span: Span,
     /// Carried only as a reference (`unmodified="1"`).
     pub reference: bool,
+    /// The table a form, view or chart belongs to: many are named alike
+    /// ("Information", "Active Projects").
+    pub table: Option<String>,
 }
 
 /// Kinds in the order they are listed: the four with rules of their own, then
@@ -61,6 +64,7 @@ pub fn inventory(solution: &Solution) -> Vec<Entry> {
             noun: "table",
             span: entity.span,
             reference: entity.unmodified,
+            table: None,
         });
         for (column, attribute) in &entity.attributes {
             entries.push(Entry {
@@ -73,6 +77,7 @@ pub fn inventory(solution: &Solution) -> Vec<Entry> {
                 noun: "column",
                 span: attribute.span,
                 reference: attribute.unmodified,
+                table: None,
             });
         }
     }
@@ -84,6 +89,7 @@ pub fn inventory(solution: &Solution) -> Vec<Entry> {
             noun: "relationship",
             span: relationship.span,
             reference: relationship.unmodified,
+            table: None,
         });
     }
     for (key, option_set) in &solution.option_sets {
@@ -97,6 +103,7 @@ pub fn inventory(solution: &Solution) -> Vec<Entry> {
             noun: "global choice",
             span: option_set.span,
             reference: option_set.unmodified,
+            table: None,
         });
     }
     for (id, component) in &solution.components {
@@ -107,6 +114,12 @@ pub fn inventory(solution: &Solution) -> Vec<Entry> {
             noun: component.noun(),
             span: component.span,
             reference: component.reference,
+            table: match component.kind.as_str() {
+                "systemform" | "savedquery" | "savedqueryvisualization" => {
+                    component.tables.first().cloned()
+                }
+                _ => None,
+            },
         });
     }
     entries.sort_by(|a, b| {

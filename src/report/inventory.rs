@@ -219,12 +219,17 @@ struct Row<'a> {
 impl<'a> Row<'a> {
     fn new(solution: &Solution, entry: &'a Entry, depth: usize) -> Self {
         let finer = kind_info(&entry.kind).is_some_and(|info| info.noun != entry.noun);
-        let note = match (finer, entry.reference) {
-            (true, true) => format!("{} (reference)", entry.noun),
-            (true, false) => entry.noun.to_owned(),
-            (false, true) => "(reference)".to_owned(),
-            (false, false) => String::new(),
-        };
+        let mut notes = Vec::new();
+        if finer {
+            notes.push(entry.noun.to_owned());
+        }
+        if let Some(table) = &entry.table {
+            notes.push(format!("of {}", printable(table)));
+        }
+        if entry.reference {
+            notes.push("(reference)".to_owned());
+        }
+        let note = notes.join(" ");
         let location = solution.locate(entry.span);
         let (line, _) = location.line_col();
         Row {

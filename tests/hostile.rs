@@ -1646,7 +1646,11 @@ fn component_files_are_bounded_and_checked() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::create_dir_all(&web).unwrap();
     std::fs::write(dir.join("customapi.xml"), "<customapi uniquename=\"x\"/>").unwrap();
-    std::fs::write(web.join("x.data.xml"), "<WebResource><Name>x</Name></WebResource>").unwrap();
+    std::fs::write(
+        web.join("x.data.xml"),
+        "<WebResource><Name>x</Name></WebResource>",
+    )
+    .unwrap();
     dvlint("component folders 200 deep", &["check", "deep"], root).exit(0);
 
     // A definition without its key, an invisible character in a key, and one
@@ -1654,7 +1658,10 @@ fn component_files_are_bounded_and_checked() {
     let flow = "Workflows/Flow-6D9315A8-4E94-EF11-8A69-7C1E524A2AE3.json.data.xml";
     unpacked(
         &root.join("keyless"),
-        &[(flow, b"<Workflow Name=\"No id\">\n  <Category>5</Category>\n</Workflow>")],
+        &[(
+            flow,
+            b"<Workflow Name=\"No id\">\n  <Category>5</Category>\n</Workflow>",
+        )],
     );
     dvlint("a workflow without WorkflowId", &["check", "keyless"], root).fails_with(&[
         "keyless/Workflows/Flow-6D9315A8-4E94-EF11-8A69-7C1E524A2AE3.json.data.xml:1:1: <Workflow> has no `WorkflowId` attribute: which workflow it defines is unknown",
@@ -1666,8 +1673,12 @@ fn component_files_are_bounded_and_checked() {
             "<environmentvariabledefinition schemaname=\"cts_\u{200B}v\"/>".as_bytes(),
         )],
     );
-    dvlint("an invisible character in a key", &["check", "invisible"], root)
-        .fails_with(&["holds U+200B, an invisible character"]);
+    dvlint(
+        "an invisible character in a key",
+        &["check", "invisible"],
+        root,
+    )
+    .fails_with(&["holds U+200B, an invisible character"]);
     let role = "<Role id=\"{144e624f-c812-ef11-9f89-0022480b09c2}\" name=\"Manager\"/>";
     unpacked(
         &root.join("twice"),

@@ -27,10 +27,15 @@ pub fn render(reports: &[SolutionReport<'_>], style: Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Lines break at spaces only: a component id (`workflow/6d93…-…`) or a path
+    // cut at its `/` or `-` could not be copied into an `allow` entry.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_context_lines(1)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for report in reports {
         for diagnostic in report.diagnostics {

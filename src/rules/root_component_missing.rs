@@ -43,18 +43,20 @@ fn lookup(
     root: &RootComponent,
 ) -> Option<(&'static str, String, String, bool)> {
     let schema_name = || root.schema_name.as_deref().map(str::to_ascii_lowercase);
+    // Messages show a name as the manifest writes it; ids are lower case.
+    let written = || root.schema_name.clone().unwrap_or_default();
     match root.kind {
         // behavior 2: only the listed parts of the table travel, not the table.
         1 if root.behavior == Some(2) => None,
         1 => {
             let name = schema_name()?;
             let present = solution.entities.contains_key(&name);
-            Some(("table", name.clone(), name, present))
+            Some(("table", written(), name, present))
         }
         9 => {
             let name = schema_name()?;
             let present = solution.option_sets.contains_key(&name);
-            Some(("global choice", name.clone(), name, present))
+            Some(("global choice", written(), name, present))
         }
         // A site map: an app's, or the organization's own in packages from before
         // model-driven apps (the top-level `<SiteMap>`).
@@ -65,20 +67,21 @@ fn lookup(
                 || solution
                     .components
                     .contains_key(&component_id("sitemap", "sitemap"));
-            Some(("site map", name, id, present))
+            Some(("site map", written(), id, present))
         }
         kind => {
             let info = kind_of_root_type(kind)?;
-            let key = match info.root_key {
-                RootKey::SchemaName => schema_name()?,
-                RootKey::Id => root.id.clone()?,
+            let (key, shown) = match info.root_key {
+                RootKey::SchemaName => (schema_name()?, written()),
+                RootKey::Id => (root.id.clone()?, root.id.clone()?),
                 RootKey::AssemblyName => {
-                    assembly_simple_name(root.schema_name.as_deref()?).to_ascii_lowercase()
+                    let simple = assembly_simple_name(root.schema_name.as_deref()?);
+                    (simple.to_ascii_lowercase(), simple.to_owned())
                 }
             };
             let id = component_id(info.kind, &key);
             let present = solution.components.contains_key(&id);
-            Some((info.noun, key, id, present))
+            Some((info.noun, shown, id, present))
         }
     }
 }

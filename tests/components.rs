@@ -75,7 +75,7 @@ fn the_human_listing_nests_columns_under_their_tables_and_fits_a_terminal() {
     let mut lines = human.lines();
     assert_eq!(
         lines.next(),
-        Some("ContosoCore 1.2.0.0 (managed, publisher contoso): 50 components")
+        Some("ContosoCore 1.2.0.0 (managed, publisher contoso): 55 components")
     );
     assert!(human.contains("\ntables (entity): 4, with 39 columns (attribute)\n"));
     assert!(human.contains("\nforms and dashboards (systemform): 2\n"));

@@ -364,3 +364,87 @@ fn errors_exit_2_and_name_the_revision_or_the_path() {
 
     assert_eq!(repo.git_dir(), git_dir, "dvlint changed .git");
 }
+
+#[test]
+fn components_at_a_revision_are_read_as_from_the_folder() {
+    // The example's 1.1.0.0 (a flow, a role, an environment variable, a web
+    // resource…) committed; the work tree then drops the flow and the variable.
+    let repo = Repo::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ContosoCore_1_1_0_0");
+    let solution = repo.root.join("solutions/ContosoCore");
+    copy_tree(&example, &solution);
+    repo.commit_all("1.1.0.0");
+    let flow =
+        "Workflows/ContosoNotifyprojectowner-3F1C2A4E-9B7D-EF11-A72B-6045BD0F1C3A.json.data.xml";
+    std::fs::remove_file(solution.join(flow)).unwrap();
+    std::fs::remove_dir_all(solution.join("environmentvariabledefinitions")).unwrap();
+    let manifest = solution.join("Other/Solution.xml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("<Version>1.1.0.0</Version>", "<Version>1.1.1.0</Version>")
+        .replace(
+            "<RootComponent type=\"29\" id=\"{3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a}\" behavior=\"0\" />",
+            "",
+        );
+    std::fs::write(&manifest, text).unwrap();
+    let output = repo.dvlint(
+        &[
+            "check",
+            "solutions/ContosoCore",
+            "--baseline",
+            "git:HEAD",
+            "--format",
+            "json",
+        ],
+        &repo.root,
+    );
+    assert_exit(&output, 0);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap(),
+                d["component"].as_str().unwrap(),
+                d["location"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let flow_at_head = format!("git:HEAD:solutions/ContosoCore/{flow}");
+    assert_eq!(
+        found,
+        [
+            (
+                "component-removed",
+                "workflow/3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a",
+                flow_at_head.as_str()
+            ),
+            (
+                "component-removed",
+                "environmentvariabledefinition/cts_projectmailbox",
+                "git:HEAD:solutions/ContosoCore/environmentvariabledefinitions/cts_ProjectMailbox/environmentvariabledefinition.xml"
+            ),
+        ]
+    );
+    // The inventory of the committed release, through git, is the folder's.
+    let listed = |path: &str| {
+        let output = repo.dvlint(&["components", path, "--format", "json"], &repo.root);
+        assert_exit(&output, 0);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let now = listed("solutions/ContosoCore");
+    assert!(!now.iter().any(|id| id.starts_with("workflow/")), "{now:?}");
+    assert_eq!(
+        listed(example.to_str().unwrap()).len(),
+        now.len() + 2,
+        "the flow and the variable"
+    );
+}

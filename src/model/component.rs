@@ -247,6 +247,15 @@ pub static KINDS: &[KindInfo] = &[
         loss: "the app that shows it loses its navigation",
     },
     KindInfo {
+        kind: "sitemap",
+        noun: "site map",
+        plural: "organization site maps",
+        // Type 62 names app site maps too; root-component-missing looks for both.
+        root_types: &[],
+        root_key: RootKey::SchemaName,
+        loss: "the organization's navigation loses this solution's changes",
+    },
+    KindInfo {
         kind: "appaction",
         noun: "command",
         plural: "commands",
@@ -345,8 +354,8 @@ pub static KINDS: &[KindInfo] = &[
     },
     KindInfo {
         kind: "template",
-        noun: "template",
-        plural: "templates",
+        noun: "email template",
+        plural: "email templates",
         root_types: &[36],
         root_key: RootKey::Id,
         loss: "emails and flows that use it lose it",
@@ -358,6 +367,30 @@ pub static KINDS: &[KindInfo] = &[
         root_types: &[31],
         root_key: RootKey::Id,
         loss: "its users lose it, with its schedules and snapshots",
+    },
+    KindInfo {
+        kind: "msdyn_aimodel",
+        noun: "AI model",
+        plural: "AI models",
+        root_types: &[401],
+        root_key: RootKey::Id,
+        loss: "the flows and apps that use it lose its predictions",
+    },
+    KindInfo {
+        kind: "entityimageconfig",
+        noun: "table image setting",
+        plural: "table image settings",
+        root_types: &[],
+        root_key: RootKey::SchemaName,
+        loss: "the table's primary image setting goes with it",
+    },
+    KindInfo {
+        kind: "attributeimageconfig",
+        noun: "image column setting",
+        plural: "image column settings",
+        root_types: &[],
+        root_key: RootKey::SchemaName,
+        loss: "the column's image settings go with it",
     },
     KindInfo {
         kind: "connectionrole",

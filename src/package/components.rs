@@ -499,12 +499,15 @@ fn read_component<'a>(
                 name.get_or_insert_with(|| format!("{first} → {second}"));
                 tables = vec![first.clone(), second.clone()];
             } else {
+                name.get_or_insert_with(|| format!("{first}{separator}{second}"));
                 tables = vec![first.clone()];
             }
             format!("{first}{separator}{second}")
         }
     };
     match shape.element {
+        // An image setting belongs to its table.
+        "EntityImageConfig" => tables = vec![key_text.clone()],
         "Workflow" => {
             let category = fields.text("Category").map_or(ProcessCategory::Other, |c| {
                 ProcessCategory::from_code(&c.value)
@@ -624,4 +627,144 @@ pub fn legacy_site_map(cur: &XmlCursor<'_>, element: &Element<'_>) -> Result<Com
         variant: None,
         deletable: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::package::customizations::parse_file;
+    use crate::package::xml::XmlCursor;
+    use crate::source::FileId;
+
+    use super::Place;
+
+    /// Every section shape dvlint reads, as exports write them (shapes from real
+    /// exports and, for the kinds no public export shows, the SDK's
+    /// CustomizationsSolution.xsd).
+    const CUSTOMIZATIONS: &str = r#"<ImportExportXml>
+  <Roles><Role id="{5D2E8B14-7C3A-EF11-A72B-6045BD0F1C3A}" name="Manager"><RolePrivileges><RolePrivilege name="prvReadAccount" level="Global" /></RolePrivileges></Role></Roles>
+  <Workflows><Workflow WorkflowId="{3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a}" Name="Rule"><Category>2</Category><PrimaryEntity>cts_Project</PrimaryEntity></Workflow></Workflows>
+  <FieldSecurityProfiles><FieldSecurityProfile name="Finance" fieldsecurityprofileid="{0a1b2c3d-0000-0000-0000-000000000001}"><FieldPermissions /></FieldSecurityProfile></FieldSecurityProfiles>
+  <Templates><EmailTemplates><emailtemplate><templateid>{0a1b2c3d-0000-0000-0000-000000000002}</templateid><title>Welcome</title></emailtemplate></EmailTemplates></Templates>
+  <EntityMaps><EntityMap><EntitySource>account</EntitySource><EntityTarget>cts_project</EntityTarget><AttributeMaps><AttributeMap /></AttributeMaps></EntityMap></EntityMaps>
+  <CustomControls><CustomControl><Name>cts_Panel</Name></CustomControl></CustomControls>
+  <Dashboards><Dashboard><LocalizedNames><LocalizedName description="Overview" languagecode="1033" /></LocalizedNames><FormId>{0a1b2c3d-0000-0000-0000-000000000003}</FormId><FormXml><forms type="dashboard"><form /></forms></FormXml></Dashboard></Dashboards>
+  <WebResources><WebResource><Name>cts_/js/a.js</Name><DisplayName>A</DisplayName><CanBeDeleted>1</CanBeDeleted></WebResource></WebResources>
+  <SolutionPluginAssemblies><PluginAssembly FullName="Cts.Plugins, Version=1.0.0.0, Culture=neutral, PublicKeyToken=0123456789abcdef" PluginAssemblyId="0a1b2c3d-0000-0000-0000-000000000004" /></SolutionPluginAssemblies>
+  <SdkMessageProcessingSteps><SdkMessageProcessingStep Name="Cts.Plugins.Sync: Update of contact" SdkMessageProcessingStepId="{0a1b2c3d-0000-0000-0000-000000000005}" /></SdkMessageProcessingSteps>
+  <AppModuleSiteMaps><AppModuleSiteMap><SiteMapUniqueName>cts_App</SiteMapUniqueName><SiteMap><Area Id="a" /></SiteMap></AppModuleSiteMap></AppModuleSiteMaps>
+  <AppModules><AppModule><UniqueName>cts_App</UniqueName><LocalizedNames><LocalizedName description="Contoso" languagecode="1033" /></LocalizedNames></AppModule></AppModules>
+  <CanvasApps><CanvasApp><Name>cts_timesheet_5d1f2</Name><DisplayName>Timesheet</DisplayName></CanvasApp></CanvasApps>
+  <Connectors><Connector><name>cts_api</name><displayname>Contoso API</displayname></Connector></Connectors>
+  <Reports><Report><name>Projects</name><reportid>{0a1b2c3d-0000-0000-0000-000000000006}</reportid></Report></Reports>
+  <ConnectionRoles><ConnectionRoles><ConnectionRole><connectionroleid>{0a1b2c3d-0000-0000-0000-000000000007}</connectionroleid><name>Sponsor</name></ConnectionRole></ConnectionRoles></ConnectionRoles>
+  <AIModels><AIModel><msdyn_aimodelid>{0a1b2c3d-0000-0000-0000-000000000008}</msdyn_aimodelid><msdyn_name>Invoices</msdyn_name><AIConfigurations><AIConfiguration /></AIConfigurations></AIModel></AIModels>
+  <EntityImageConfigs><EntityImageConfig><parententitylogicalname>cts_project</parententitylogicalname><primaryimageattribute>cts_image</primaryimageattribute></EntityImageConfig></EntityImageConfigs>
+  <AttributeImageConfigs><AttributeImageConfig><attributelogicalname>cts_image</attributelogicalname><parententitylogicalname>cts_project</parententitylogicalname></AttributeImageConfig></AttributeImageConfigs>
+  <connectionreferences><connectionreference connectionreferencelogicalname="cts_Outlook"><connectionreferencedisplayname>Outlook</connectionreferencedisplayname></connectionreference></connectionreferences>
+  <environmentvariabledefinitions><environmentvariabledefinition schemaname="cts_Url"><displayname default="URL" /></environmentvariabledefinition></environmentvariabledefinitions>
+  <SiteMap><Area Id="x" /></SiteMap>
+  <Languages><Language>1033</Language></Languages>
+</ImportExportXml>"#;
+
+    #[test]
+    fn every_section_shape_gives_its_component() {
+        let mut cur = XmlCursor::new(CUSTOMIZATIONS, FileId(0), "customizations.xml");
+        let found = parse_file(&mut cur, &Place::default()).unwrap();
+        let listed: Vec<(String, String, Vec<String>)> = found
+            .components
+            .iter()
+            .map(|c| (c.id(), c.name.clone(), c.tables.clone()))
+            .collect();
+        let none = Vec::<String>::new;
+        let expected = vec![
+            (
+                "role/5d2e8b14-7c3a-ef11-a72b-6045bd0f1c3a",
+                "Manager",
+                none(),
+            ),
+            (
+                "workflow/3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a",
+                "Rule",
+                vec!["cts_project".to_owned()],
+            ),
+            (
+                "fieldsecurityprofile/0a1b2c3d-0000-0000-0000-000000000001",
+                "Finance",
+                none(),
+            ),
+            (
+                "template/0a1b2c3d-0000-0000-0000-000000000002",
+                "Welcome",
+                none(),
+            ),
+            (
+                "entitymap/account-cts_project",
+                "account → cts_project",
+                vec!["account".to_owned(), "cts_project".to_owned()],
+            ),
+            ("customcontrol/cts_panel", "cts_Panel", none()),
+            (
+                "systemform/0a1b2c3d-0000-0000-0000-000000000003",
+                "Overview",
+                none(),
+            ),
+            ("webresource/cts_/js/a.js", "A", none()),
+            ("pluginassembly/cts.plugins", "Cts.Plugins", none()),
+            (
+                "sdkmessageprocessingstep/0a1b2c3d-0000-0000-0000-000000000005",
+                "Cts.Plugins.Sync: Update of contact",
+                none(),
+            ),
+            ("appmodulesitemap/cts_app", "cts_App", none()),
+            ("appmodule/cts_app", "Contoso", none()),
+            ("canvasapp/cts_timesheet_5d1f2", "Timesheet", none()),
+            ("connector/cts_api", "Contoso API", none()),
+            (
+                "report/0a1b2c3d-0000-0000-0000-000000000006",
+                "Projects",
+                none(),
+            ),
+            (
+                "connectionrole/0a1b2c3d-0000-0000-0000-000000000007",
+                "Sponsor",
+                none(),
+            ),
+            (
+                "msdyn_aimodel/0a1b2c3d-0000-0000-0000-000000000008",
+                "Invoices",
+                none(),
+            ),
+            (
+                "entityimageconfig/cts_project",
+                "cts_project",
+                vec!["cts_project".to_owned()],
+            ),
+            (
+                "attributeimageconfig/cts_project.cts_image",
+                "cts_project.cts_image",
+                vec!["cts_project".to_owned()],
+            ),
+            ("connectionreference/cts_outlook", "Outlook", none()),
+            ("environmentvariabledefinition/cts_url", "URL", none()),
+            ("sitemap/sitemap", "SiteMap", none()),
+        ];
+        let expected: Vec<(String, String, Vec<String>)> = expected
+            .into_iter()
+            .map(|(id, name, tables)| (id.to_owned(), name.to_owned(), tables))
+            .collect();
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn a_definition_without_its_key_names_its_line() {
+        let text = "<ImportExportXml>\n  <Workflows>\n    <Workflow Name=\"x\" />\n  </Workflows>\n</ImportExportXml>";
+        let mut cur = XmlCursor::new(text, FileId(0), "customizations.xml");
+        let error = parse_file(&mut cur, &Place::default()).err().unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("customizations.xml:3:5: <Workflow> has no `WorkflowId` attribute"),
+            "{error}"
+        );
+    }
 }

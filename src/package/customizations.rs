@@ -76,6 +76,9 @@ fn parse_sections(
                 Ok(())
             })?,
             b"EntityRelationships" => parse_relationships(cur, &section, found)?,
+            // Email templates: only this top-level `<Templates>` holds them (a
+            // ribbon has a `<Templates>` of its own).
+            b"Templates" => components::read_group(cur, &section, None, &mut found.components)?,
             b"SiteMap" => {
                 found
                     .components

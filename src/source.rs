@@ -125,6 +125,30 @@ impl SourceFile {
         self.text.len()
     }
 
+    /// [`Self::line_col`] of many offsets, in one pass over the file: a listing
+    /// of 40 000 components of one 100 MB file would otherwise scan up to a
+    /// block of the index for each.
+    pub fn line_cols(&self, offsets: &[usize]) -> Vec<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut found = vec![(1, 1); offsets.len()];
+        let (mut newlines, mut line_start, mut at) = (0, 0, 0);
+        for i in order {
+            let offset = floor_char_boundary(&self.text, offsets[i].min(bytes.len()));
+            for newline in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
+                newlines += 1;
+                line_start = at + newline + 1;
+            }
+            at = offset;
+            found[i] = (
+                newlines + 1,
+                self.text[line_start..offset].chars().count() + 1,
+            );
+        }
+        found
+    }
+
     /// 1-based line and column (in characters) of a byte offset into `text`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
@@ -248,6 +272,15 @@ mod tests {
             let expected = starts.get(index).copied().unwrap_or(text.len());
             assert_eq!(file.line_start(index), expected, "line {index}");
         }
+    }
+
+    #[test]
+    fn many_places_at_once_are_each_place_alone() {
+        let text = "ab\nçé<x>\n\n<y/>\n";
+        let file = SourceFile::new("x.xml".to_owned(), text.to_owned());
+        let offsets: Vec<usize> = vec![9, 0, 3, 7, 7, 1000, 12, 4];
+        let expected: Vec<_> = offsets.iter().map(|&o| file.line_col(o)).collect();
+        assert_eq!(file.line_cols(&offsets), expected);
     }
 
     #[test]

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::json::{location, JsonLocation};
+use super::json::JsonLocation;
 use super::paths::within_package;
 use crate::inventory::{plural, Entry};
 use crate::model::component::kind_info;
 use crate::model::{Managed, PackageForm, Solution};
 use crate::package::printable;
-use crate::source::Location;
 
 /// The name column grows to this many characters. A longer name pushes the rest
 /// of its own row to the right instead of being cut: names are quoted exactly,
@@ -52,8 +51,7 @@ struct JsonComponent<'a> {
 
 /// The JSON document (format version 1), pretty-printed, with a trailing newline.
 pub fn json(solution: &Solution, entries: &[Entry]) -> String {
-    // The locations own their file handles; the JSON borrows paths from them.
-    let places: Vec<Location> = entries.iter().map(|e| solution.locate(e.span)).collect();
+    let places = positions(solution, entries);
     let output = Output {
         version: 1,
         solution: &solution.manifest.unique_name.value,
@@ -61,12 +59,12 @@ pub fn json(solution: &Solution, entries: &[Entry]) -> String {
         components: entries
             .iter()
             .zip(&places)
-            .map(|(entry, place)| JsonComponent {
+            .map(|(entry, &position)| JsonComponent {
                 kind: &entry.kind,
                 id: &entry.id,
                 name: &entry.name,
                 reference: entry.reference,
-                location: location(place),
+                location: JsonLocation::at(path_of(solution, entry), position),
             })
             .collect(),
     };
@@ -76,13 +74,52 @@ pub fn json(solution: &Solution, entries: &[Entry]) -> String {
     text
 }
 
+/// The line of each entry's definition, by file and offset.
+type Lines = std::collections::HashMap<(u32, usize), usize>;
+
+/// A solution and the lines of its entries, for the rows of the listing.
+struct Listing<'a> {
+    solution: &'a Solution,
+    lines: Lines,
+}
+
+/// The path of the file that defines `entry`, as messages show it.
+fn path_of<'a>(solution: &'a Solution, entry: &Entry) -> &'a str {
+    &solution.files[entry.span.file.0 as usize].display_path
+}
+
+/// The 1-based line and column of every entry, in the order given: one pass
+/// over each file rather than a lookup for each of thousands of components.
+fn positions(solution: &Solution, entries: &[Entry]) -> Vec<(usize, usize)> {
+    let mut by_file: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        by_file.entry(entry.span.file.0).or_default().push(i);
+    }
+    let mut found = vec![(1, 1); entries.len()];
+    for (file, indices) in by_file {
+        let offsets: Vec<usize> = indices.iter().map(|&i| entries[i].span.start).collect();
+        let resolved = solution.files[file as usize].line_cols(&offsets);
+        for (i, position) in indices.into_iter().zip(resolved) {
+            found[i] = position;
+        }
+    }
+    found
+}
+
 /// A header, then a section per kind in inventory order; each table is followed
 /// by its columns, indented, so that hundreds of columns read as part of their
 /// tables instead of one long section.
 pub fn human(solution: &Solution, entries: &[Entry]) -> String {
     let mut out = header(solution, entries);
+    let lines: Lines = entries
+        .iter()
+        .zip(positions(solution, entries))
+        .map(|(entry, (line, _))| ((entry.span.file.0, entry.span.start), line))
+        .collect();
+    let listing = Listing { solution, lines };
     let columns = columns_by_table(entries);
-    let tables: Vec<&str> = entries
+    // A set: a hostile package may hold 100 000 tables, each with columns.
+    let tables: std::collections::BTreeSet<&str> = entries
         .iter()
         .filter(|e| e.kind == "entity")
         .map(|e| e.id.as_str())
@@ -94,9 +131,9 @@ pub fn human(solution: &Solution, entries: &[Entry]) -> String {
                 let mut rows = Vec::new();
                 let mut nested = 0;
                 for table in group {
-                    rows.push(Row::new(solution, table, 0));
+                    rows.push(Row::new(&listing, table, 0));
                     for column in columns.get(table.id.as_str()).into_iter().flatten() {
-                        rows.push(Row::new(solution, column, 1));
+                        rows.push(Row::new(&listing, column, 1));
                         nested += 1;
                     }
                 }
@@ -119,12 +156,12 @@ pub fn human(solution: &Solution, entries: &[Entry]) -> String {
                 if orphans.is_empty() {
                     continue;
                 }
-                let rows = orphans.iter().map(|c| Row::new(solution, c, 0)).collect();
+                let rows = orphans.iter().map(|c| Row::new(&listing, c, 0)).collect();
                 (heading(kind, orphans.len()), rows)
             }
             _ => (
                 heading(kind, group.len()),
-                group.iter().map(|e| Row::new(solution, e, 0)).collect(),
+                group.iter().map(|e| Row::new(&listing, e, 0)).collect(),
             ),
         };
         out.push('\n');
@@ -217,7 +254,8 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    fn new(solution: &Solution, entry: &'a Entry, depth: usize) -> Self {
+    fn new(listing: &Listing<'_>, entry: &'a Entry, depth: usize) -> Self {
+        let solution = listing.solution;
         let finer = kind_info(&entry.kind).is_some_and(|info| info.noun != entry.noun);
         let mut notes = Vec::new();
         if finer {
@@ -230,17 +268,18 @@ impl<'a> Row<'a> {
             notes.push("(reference)".to_owned());
         }
         let note = notes.join(" ");
-        let location = solution.locate(entry.span);
-        let (line, _) = location.line_col();
+        let path = path_of(solution, entry);
+        let line = listing
+            .lines
+            .get(&(entry.span.file.0, entry.span.start))
+            .copied()
+            .unwrap_or(1);
         Row {
             depth,
             name: printable(&entry.name),
             id: printable(&entry.id),
             note,
-            place: format!(
-                "{}:{line}",
-                within_package(location.path(), &solution.origin)
-            ),
+            place: format!("{}:{line}", within_package(path, &solution.origin)),
         }
     }
 

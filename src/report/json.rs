@@ -50,6 +50,13 @@ struct JsonRelated<'a> {
     message: &'a str,
 }
 
+impl<'a> JsonLocation<'a> {
+    /// A place whose line and column are known already.
+    pub(super) fn at(path: &'a str, (line, column): (usize, usize)) -> Self {
+        Self { path, line, column }
+    }
+}
+
 pub(super) fn location(location: &Location) -> JsonLocation<'_> {
     let (line, column) = location.line_col();
     JsonLocation {

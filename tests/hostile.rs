@@ -911,6 +911,30 @@ fn a_zip_with_100_000_members_loads_in_bounded_time() {
         temp.path(),
     );
     run.exit(0);
+    // 10 000 tables with a column each, listed in both formats: every row's line
+    // found in one pass over its file, every column under its table.
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    writer.start_file("Other/Solution.xml", options).unwrap();
+    writer.write_all(SOLUTION_XML.as_bytes()).unwrap();
+    for i in 0..10_000 {
+        writer
+            .start_file(format!("Entities/t{i}/Entity.xml"), options)
+            .unwrap();
+        writer
+            .write_all(entity_xml(&format!("t{i}")).as_bytes())
+            .unwrap();
+    }
+    let zip = writer.finish().unwrap().into_inner();
+    std::fs::write(temp.path().join("listed.zip"), zip).unwrap();
+    for format in ["human", "json"] {
+        let run = dvlint(
+            &format!("components of 10 000 tables, {format}"),
+            &["components", "listed.zip", "--format", format],
+            temp.path(),
+        );
+        run.exit(0);
+        assert!(run.stdout().contains("t9999"), "{}", run.label);
+    }
 }
 
 #[test]

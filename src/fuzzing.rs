@@ -43,7 +43,12 @@ pub fn xml_file(data: &[u8]) {
         return;
     };
     let path = KINDS[usize::from(selector) % KINDS.len()];
-    let export = !path.contains('/');
+    check_file_in_package(path, content, !path.contains('/'));
+}
+
+/// `content` as the file `path` of an otherwise valid package, an export or
+/// unpacked source, loaded, checked and rendered; and compacted as it is read.
+fn check_file_in_package(path: &str, content: &[u8], export: bool) {
     let mut members: Vec<(&str, &[u8])> = if export {
         vec![
             ("solution.xml", MANIFEST.as_bytes()),
@@ -99,25 +104,7 @@ pub fn component_file(data: &[u8]) {
         return;
     };
     let path = COMPONENT_FILES[usize::from(selector / 2) % COMPONENT_FILES.len()];
-    let mut members: Vec<(&str, &[u8])> = if selector % 2 == 0 {
-        vec![
-            ("solution.xml", MANIFEST.as_bytes()),
-            ("customizations.xml", EMPTY.as_bytes()),
-        ]
-    } else {
-        vec![
-            ("Other/Solution.xml", MANIFEST.as_bytes()),
-            ("Other/Customizations.xml", EMPTY.as_bytes()),
-        ]
-    };
-    members.push((path, content));
-    let Some(zipped) = stored_zip(&members) else {
-        return;
-    };
-    if let Ok(solution) = package::load_zip_bytes("fuzz.zip", zipped) {
-        exercise(&solution);
-    }
-    package::assert_compaction_keeps(content);
+    check_file_in_package(path, content, selector % 2 == 0);
 }
 
 /// Arbitrary bytes as a `dvlint.yaml`.

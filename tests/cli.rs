@@ -4,21 +4,12 @@
 
 mod common;
 
-use common::SOLUTION_XML;
+use common::{dvlint, SOLUTION_XML};
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::zip_members;
-
-fn dvlint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dvlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the dvlint binary runs")
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -7,23 +7,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{zip_folder, SOLUTION_XML};
+use common::{dvlint, zip_folder, SOLUTION_XML};
 
 const EXAMPLE: &str = "examples/ContosoCore_1_2_0_0";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn dvlint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dvlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the dvlint binary runs")
 }
 
 fn stdout(output: &Output) -> String {

@@ -245,6 +245,18 @@ fn export(dir: &Path, solution: &[u8], customizations: &[u8]) {
     std::fs::write(dir.join("customizations.xml"), customizations).unwrap();
 }
 
+/// A temporary folder in memory where there is one: creating 130 000 files on a
+/// busy disk can take a minute; in memory, seconds.
+fn memory_tempdir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
+    } else {
+        tempfile::tempdir()
+    }
+    .unwrap()
+}
+
 /// Unpacked source: `Other/Solution.xml` and the given `(path, text)` files.
 fn unpacked(dir: &Path, files: &[(&str, &[u8])]) {
     std::fs::create_dir_all(dir.join("Other")).unwrap();
@@ -940,14 +952,7 @@ fn a_zip_with_100_000_members_loads_in_bounded_time() {
 #[test]
 fn a_folder_of_100_000_files_loads_in_bounded_time() {
     let _serial = serial();
-    // Creating 130 000 files on a busy disk can take a minute; in memory, seconds.
-    let shm = Path::new("/dev/shm");
-    let temp = if shm.is_dir() {
-        tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
-    } else {
-        tempfile::tempdir()
-    }
-    .unwrap();
+    let temp = memory_tempdir();
     let pkg = temp.path().join("pkg");
     unpacked(
         &pkg,
@@ -1621,13 +1626,7 @@ fn duplicates_are_errors_or_defined() {
 #[test]
 fn component_files_are_bounded_and_checked() {
     let _serial = serial();
-    let shm = Path::new("/dev/shm");
-    let temp = if shm.is_dir() {
-        tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
-    } else {
-        tempfile::tempdir()
-    }
-    .unwrap();
+    let temp = memory_tempdir();
     let root = temp.path();
 
     // 3 000 environment variables and 3 000 web resources: every definition read.

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::model::{PackageForm, Solution};
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, SourceFile, Span};
 use components::{Generic, Place};
 use customizations::Components;
 use xml::XmlCursor;
@@ -506,6 +506,24 @@ impl Builder {
         Ok(id)
     }
 
+    /// `what` defined at `again` when `first` defined it already: which one an
+    /// import keeps is not knowable.
+    fn defined_twice(files: &[Arc<SourceFile>], what: &str, first: Span, again: Span) -> LoadError {
+        let first_file = &files[first.file.0 as usize];
+        let again_file = &files[again.file.0 as usize];
+        let (line, column) = again_file.line_col(again.start);
+        let (first_line, _) = first_file.line_col(first.start);
+        LoadError::At {
+            path: again_file.display_path.clone(),
+            line,
+            column,
+            message: format!(
+                "{what} is defined twice (first at {}:{first_line})",
+                first_file.display_path
+            ),
+        }
+    }
+
     fn merge(&mut self, found: Components) -> Result<(), LoadError> {
         for entity in found.entities {
             match self.entities.entry(entity.logical_name.clone()) {
@@ -513,19 +531,13 @@ impl Builder {
                     slot.insert(entity);
                 }
                 Entry::Occupied(existing) => {
-                    let first = &self.files[existing.get().span.file.0 as usize];
-                    let again = &self.files[entity.span.file.0 as usize];
-                    let (line, column) = again.line_col(entity.span.start);
-                    let (first_line, _) = first.line_col(existing.get().span.start);
-                    return Err(LoadError::At {
-                        path: again.display_path.clone(),
-                        line,
-                        column,
-                        message: format!(
-                            "table `{}` is defined twice (first at {}:{first_line})",
-                            entity.logical_name, first.display_path
-                        ),
-                    });
+                    let what = format!("table `{}`", entity.logical_name);
+                    return Err(Self::defined_twice(
+                        &self.files,
+                        &what,
+                        existing.get().span,
+                        entity.span,
+                    ));
                 }
             }
         }
@@ -558,19 +570,13 @@ impl Builder {
                     if twins {
                         continue;
                     }
-                    let (line, column) = again.line_col(component.span.start);
-                    let (first_line, _) = first.line_col(existing.get().span.start);
-                    return Err(LoadError::At {
-                        path: again.display_path.clone(),
-                        line,
-                        column,
-                        message: format!(
-                            "{} `{}` is defined twice (first at {}:{first_line})",
-                            component.noun(),
-                            component.id(),
-                            first.display_path
-                        ),
-                    });
+                    let what = format!("{} `{}`", component.noun(), component.id());
+                    return Err(Self::defined_twice(
+                        &self.files,
+                        &what,
+                        existing.get().span,
+                        component.span,
+                    ));
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use dvlint::engine::{self, Outcome};
 use dvlint::model::Solution;
@@ -129,3 +130,13 @@ pub const SOLUTION_XML: &str = r#"<ImportExportXml version="9.2.24012.198" Solut
     <MissingDependencies />
   </SolutionManifest>
 </ImportExportXml>"#;
+
+/// Runs the dvlint binary as a user would, in `cwd`, without colour.
+pub fn dvlint(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dvlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the dvlint binary runs")
+}

@@ -1730,4 +1730,41 @@ fn component_files_are_bounded_and_checked() {
         ],
     );
     dvlint("a form and its managed twin", &["check", "both"], root).exit(0);
+    // Two major versions of one assembly side by side are two assemblies; the
+    // same version twice is ambiguous.
+    let assembly = |version: &str, id: &str| {
+        format!("<PluginAssembly FullName=\"Cts.Plugins, Version={version}, Culture=neutral, PublicKeyToken=0123456789abcdef\" PluginAssemblyId=\"{id}\" />")
+    };
+    let one = assembly("1.0.0.0", "0f7e7ca0-8279-4ba8-8c45-482a09b36b72");
+    let two = assembly("2.0.0.0", "c18776e1-befa-444f-8467-03a8ddf8da6c");
+    let again = assembly("1.0.3.0", "c18776e1-befa-444f-8467-03a8ddf8da6c");
+    let first =
+        "PluginAssemblies/CtsPlugins-0F7E7CA0-8279-4BA8-8C45-482A09B36B72/CtsPlugins.dll.data.xml";
+    let second =
+        "PluginAssemblies/CtsPlugins-C18776E1-BEFA-444F-8467-03A8DDF8DA6C/CtsPlugins.dll.data.xml";
+    unpacked(
+        &root.join("versions"),
+        &[(first, one.as_bytes()), (second, two.as_bytes())],
+    );
+    let run = dvlint(
+        "two major versions of one assembly",
+        &["components", "versions", "--format", "json"],
+        root,
+    );
+    run.exit(0);
+    let listed = run.stdout();
+    assert!(
+        listed.contains("\"pluginassembly/cts.plugins\""),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("\"pluginassembly/cts.plugins@2.0\""),
+        "{listed}"
+    );
+    unpacked(
+        &root.join("rebuilt"),
+        &[(first, one.as_bytes()), (second, again.as_bytes())],
+    );
+    dvlint("one assembly version twice", &["check", "rebuilt"], root)
+        .fails_with(&["plug-in assembly `pluginassembly/cts.plugins` is defined twice"]);
 }

@@ -41,7 +41,7 @@ impl Component {
     pub fn noun(&self) -> &'static str {
         self.variant
             .as_ref()
-            .map(Variant::noun)
+            .and_then(Variant::noun)
             .or_else(|| kind_info(&self.kind).map(|info| info.noun))
             .unwrap_or("component")
     }
@@ -50,7 +50,7 @@ impl Component {
     pub fn loss(&self) -> &'static str {
         self.variant
             .as_ref()
-            .map(Variant::loss)
+            .and_then(Variant::loss)
             .or_else(|| kind_info(&self.kind).map(|info| info.loss))
             .unwrap_or("an upgrade deletes it")
     }
@@ -68,20 +68,25 @@ pub enum Variant {
     Process(ProcessCategory),
     /// A dashboard is a `systemform` of type 0.
     Dashboard,
+    /// A plug-in assembly's `Version`, major.minor: the platform holds two
+    /// assemblies of one name only when these differ.
+    Assembly(String),
 }
 
 impl Variant {
-    fn noun(&self) -> &'static str {
+    fn noun(&self) -> Option<&'static str> {
         match self {
-            Variant::Process(category) => category.noun(),
-            Variant::Dashboard => "dashboard",
+            Variant::Process(category) => Some(category.noun()),
+            Variant::Dashboard => Some("dashboard"),
+            Variant::Assembly(_) => None,
         }
     }
 
-    fn loss(&self) -> &'static str {
+    fn loss(&self) -> Option<&'static str> {
         match self {
-            Variant::Process(category) => category.loss(),
-            Variant::Dashboard => "users lose it, with the charts and lists it shows",
+            Variant::Process(category) => Some(category.loss()),
+            Variant::Dashboard => Some("users lose it, with the charts and lists it shows"),
+            Variant::Assembly(_) => None,
         }
     }
 }
@@ -423,6 +428,15 @@ pub fn guid_key(text: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// `1.0` for `Contoso.Plugins, Version=1.0.3.7, Culture=neutral, …`.
+pub fn assembly_major_minor(full_name: &str) -> Option<String> {
+    let version = full_name
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("Version="))?;
+    let mut parts = version.trim().split('.');
+    Some(format!("{}.{}", parts.next()?, parts.next().unwrap_or("0")))
+}
+
 /// `CreateBusinessApprovalWF` for
 /// `CreateBusinessApprovalWF, Version=1.0.0.0, Culture=neutral, PublicKeyToken=…`.
 pub fn assembly_simple_name(full_name: &str) -> &str {
@@ -456,5 +470,10 @@ mod tests {
             assembly_simple_name("Contoso.Plugins, Version=1.0.0.0, Culture=neutral"),
             "Contoso.Plugins"
         );
+        assert_eq!(
+            assembly_major_minor("Contoso.Plugins, Version=2.1.0.3, Culture=neutral").as_deref(),
+            Some("2.1")
+        );
+        assert_eq!(assembly_major_minor("Contoso.Plugins"), None);
     }
 }

@@ -10,7 +10,7 @@
 
 use super::xml::{Element, XmlCursor};
 use super::LoadError;
-use crate::model::component::{assembly_simple_name, guid_key};
+use crate::model::component::{assembly_major_minor, assembly_simple_name, guid_key};
 use crate::model::{Component, ProcessCategory, Variant};
 use crate::source::Spanned;
 
@@ -486,6 +486,7 @@ fn read_component<'a>(
         Key::AssemblyName => {
             let simple = assembly_simple_name(&key.value).to_owned();
             name.get_or_insert_with(|| simple.clone());
+            variant = assembly_major_minor(&key.value).map(Variant::Assembly);
             simple.to_ascii_lowercase()
         }
         Key::Pair(second, separator) => {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::model::{PackageForm, Solution};
+use crate::model::{PackageForm, Solution, Variant};
 use crate::source::{FileId, SourceFile, Span};
 use components::{Generic, Place};
 use customizations::Components;
@@ -554,31 +554,49 @@ impl Builder {
                 .or_insert(relationship);
         }
         for component in found.components {
-            match self.components.entry(component.id()) {
-                Entry::Vacant(slot) => {
-                    slot.insert(component);
-                }
-                Entry::Occupied(existing) => {
-                    let first = &self.files[existing.get().span.file.0 as usize];
-                    let again = &self.files[component.span.file.0 as usize];
-                    // Unpacked "both" source writes forms, apps and site maps twice
-                    // (`X.xml`, then `X_managed.xml`): one component. Any other
-                    // second definition is ambiguous, like a table defined twice.
-                    let unmanaged = |path: &str| path.replace("_managed.xml", ".xml");
-                    let twins = first.display_path != again.display_path
-                        && unmanaged(&first.display_path) == unmanaged(&again.display_path);
-                    if twins {
-                        continue;
+            let id = component.id();
+            let Some(existing) = self.components.get(&id) else {
+                self.components.insert(id, component);
+                continue;
+            };
+            let first = &self.files[existing.span.file.0 as usize];
+            let again = &self.files[component.span.file.0 as usize];
+            // Unpacked "both" source writes forms, apps and site maps twice
+            // (`X.xml`, then `X_managed.xml`): one component. Any other second
+            // definition is ambiguous, like a table defined twice.
+            let unmanaged = |path: &str| path.replace("_managed.xml", ".xml");
+            let twins = first.display_path != again.display_path
+                && unmanaged(&first.display_path) == unmanaged(&again.display_path);
+            if twins {
+                continue;
+            }
+            let mut first_span = existing.span;
+            let mut component = component;
+            // Two versions of one assembly side by side (another major or minor
+            // version registers as another assembly): the second is told apart
+            // by its version, `pluginassembly/contoso.plugins@2.0`.
+            if let (Some(Variant::Assembly(mine)), Some(Variant::Assembly(theirs))) =
+                (&component.variant, &existing.variant)
+            {
+                if mine != theirs {
+                    component.key = format!("{}@{mine}", component.key);
+                    let second = component.id();
+                    match self.components.get(&second) {
+                        None => {
+                            self.components.insert(second, component);
+                            continue;
+                        }
+                        Some(taken) => first_span = taken.span,
                     }
-                    let what = format!("{} `{}`", component.noun(), component.id());
-                    return Err(Self::defined_twice(
-                        &self.files,
-                        &what,
-                        existing.get().span,
-                        component.span,
-                    ));
                 }
             }
+            let what = format!("{} `{}`", component.noun(), component.id());
+            return Err(Self::defined_twice(
+                &self.files,
+                &what,
+                first_span,
+                component.span,
+            ));
         }
         Ok(())
     }

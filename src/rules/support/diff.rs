@@ -131,6 +131,26 @@ fn one_to_many_pair(relationship: &Relationship) -> Option<(&str, &str)> {
     Some((referenced.as_str(), referencing.as_str()))
 }
 
+/// Whether the candidate still has `component`. A plug-in assembly is matched by
+/// its simple name whatever its version: two versions side by side are keyed
+/// `name` and `name@major.minor` (see the `component-removed` page).
+fn still_there(candidate: &Solution, component: &Component, id: &str) -> bool {
+    if candidate.components.contains_key(id) {
+        return true;
+    }
+    if component.kind != "pluginassembly" {
+        return false;
+    }
+    let name = component.key.split('@').next().unwrap_or(&component.key);
+    let exact = format!("pluginassembly/{name}");
+    let versioned = format!("{exact}@");
+    candidate
+        .components
+        .range(exact.clone()..)
+        .take_while(|(key, _)| key.starts_with(&exact))
+        .any(|(key, _)| *key == exact || key.starts_with(&versioned))
+}
+
 /// `process` → `processes`, `view` → `views`, `plug-in assembly` → `plug-in assemblies`.
 pub fn plural(noun: &str) -> String {
     if let Some(stem) = noun.strip_suffix('y') {
@@ -243,7 +263,7 @@ pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'
     let mut mapped_pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut removed_components = Vec::new();
     for (id, component) in &baseline.components {
-        if component.reference || candidate.components.contains_key(id) {
+        if component.reference || still_there(candidate, component, id) {
             continue;
         }
         if let Some(table) = component

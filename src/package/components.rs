@@ -550,7 +550,8 @@ fn generic_key_attributes(kind: &str) -> [String; 5] {
 }
 
 /// A component in the lower-case format (`<customapi uniquename=…>`), or `None`
-/// when the element carries no key dvlint recognises.
+/// when the element carries no key dvlint recognises; the element is then left
+/// unread, for the caller to skip.
 fn read_generic<'a>(
     cur: &mut XmlCursor<'a>,
     element: &Element<'a>,
@@ -568,7 +569,6 @@ fn read_generic<'a>(
         }
     }
     let Some(key) = key else {
-        cur.skip(element)?;
         return Ok(None);
     };
     let key = super::customizations::visible(cur, key, "component key")?;
@@ -754,6 +754,22 @@ mod tests {
             .map(|(id, name, tables)| (id.to_owned(), name.to_owned(), tables))
             .collect();
         assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn a_generic_element_without_a_key_is_skipped_alone() {
+        let text = r#"<ImportExportXml><connectionreferences><connectionreference connectionreferencelogicalname="cts_a"><x/></connectionreference><connectionreference><x/></connectionreference><connectionreference connectionreferencelogicalname="cts_b"/></connectionreferences><Roles><Role id="{5d2e8b14-7c3a-ef11-a72b-6045bd0f1c3a}" name="R"/></Roles></ImportExportXml>"#;
+        let mut cur = XmlCursor::new(text, FileId(0), "customizations.xml");
+        let found = parse_file(&mut cur, &Place::default()).unwrap();
+        let ids: Vec<String> = found.components.iter().map(|c| c.id()).collect();
+        assert_eq!(
+            ids,
+            [
+                "connectionreference/cts_a",
+                "connectionreference/cts_b",
+                "role/5d2e8b14-7c3a-ef11-a72b-6045bd0f1c3a"
+            ]
+        );
     }
 
     #[test]

@@ -10,8 +10,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about = "Lint Microsoft Dataverse solution packages before they ship",
     long_about = "Lint Microsoft Dataverse solution packages before they ship: package versions \
-                  an older environment refuses, versions not raised, broken patches, and \
-                  upgrades that delete tables, columns, relationships or choices with their data."
+                  an older environment refuses, versions not raised, broken patches, root \
+                  components the package lacks, and upgrades that delete tables, columns, \
+                  relationships, choices, flows, roles or any other component with their data."
 )]
 pub struct Cli {
     #[command(subcommand)]

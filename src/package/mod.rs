@@ -316,33 +316,30 @@ fn unpacked_component_files(
             paths.push(optional(format!("{other}/{name}")));
         }
     }
-    // Folders of component definitions: (folder, depth of the files below it,
-    // the suffix their names end with). A flow's JSON, a workflow's XAML, a web
-    // resource's content, an app's .msapp and a code component's own manifest sit
-    // beside them and are never read.
-    const FOLDERS: &[(&str, usize, &str)] = &[
-        ("Workflows", 0, ".data.xml"),
-        ("WebResources", 8, ".data.xml"),
-        ("Roles", 0, ".xml"),
-        ("CanvasApps", 0, ".meta.xml"),
-        ("AppModules", 1, ".xml"),
-        ("AppModuleSiteMaps", 1, ".xml"),
-        ("Controls", 1, ".data.xml"),
-        ("PluginAssemblies", 1, ".data.xml"),
-        ("SdkMessageProcessingSteps", 0, ".xml"),
-        ("Dashboards", 0, ".xml"),
-        ("Connectors", 0, ".xml"),
+    // Folders of component definitions: (folder, how many levels of subfolders
+    // hold them, the suffix their names end with, whether they sit only in
+    // subfolders: one folder per app or assembly). A flow's JSON, a workflow's
+    // XAML, a web resource's content, an app's .msapp and a code component's own
+    // manifest sit beside them and are never read.
+    const FOLDERS: &[(&str, usize, &str, bool)] = &[
+        ("Workflows", 0, ".data.xml", false),
+        ("WebResources", 8, ".data.xml", false),
+        ("Roles", 0, ".xml", false),
+        ("CanvasApps", 0, ".meta.xml", false),
+        ("AppModules", 1, ".xml", true),
+        ("AppModuleSiteMaps", 1, ".xml", true),
+        ("Controls", 1, ".data.xml", true),
+        ("PluginAssemblies", 1, ".data.xml", true),
+        ("SdkMessageProcessingSteps", 0, ".xml", false),
+        ("Dashboards", 0, ".xml", false),
+        ("Connectors", 0, ".xml", false),
     ];
-    for (folder, depth, suffix) in FOLDERS {
+    for (folder, depth, suffix, in_subfolders) in FOLDERS {
         if let Some(found) = find_entry(files, "", &root, folder, true)? {
+            let top = format!("{found}/");
             for path in xml_files_below(files, &found, *depth, suffix)? {
-                let exact = match *depth {
-                    // Only files directly in the folder, or in its subfolders.
-                    0 => path.matches('/').count() == 1,
-                    1 if *folder != "WebResources" => path.matches('/').count() == 2,
-                    _ => true,
-                };
-                if exact {
+                let direct = !path[top.len()..].contains('/');
+                if !(*in_subfolders && direct) {
                     paths.push(optional(path));
                 }
             }

@@ -411,15 +411,9 @@ fn read_fields<'a>(
             return Ok(());
         }
         if child.is("LocalizedNames") && fields.localized_name.is_none() {
-            return each(cur, child, |cur, name| {
-                if name.is("LocalizedName") && fields.localized_name.is_none() {
-                    fields.localized_name = cur
-                        .attr(name, "description")?
-                        .map(|d| d.value)
-                        .filter(|d| !d.is_empty());
-                }
-                cur.skip(name)
-            });
+            fields.localized_name =
+                super::customizations::first_description(cur, child, "LocalizedName")?;
+            return Ok(());
         }
         cur.skip(child)
     })?;

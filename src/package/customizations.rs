@@ -466,7 +466,7 @@ pub(super) fn visible(
 
 /// The first non-empty `description` of the `name` children of `list`
 /// (`<displaynames><displayname description=…>`).
-fn first_description(
+pub(super) fn first_description(
     cur: &mut XmlCursor<'_>,
     list: &Element<'_>,
     name: &str,

@@ -21,6 +21,8 @@ pub enum RunError {
     Load(#[from] LoadError),
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Environment(#[from] crate::environment::EnvironmentError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot write the report: {0}")]

@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// The lowest severity that makes the run fail (exit code 1).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+    /// Check against this target environment of the policy's `environments`
+    /// (repeatable); without it, against every one the policy lists.
+    #[arg(long = "environment", value_name = "NAME")]
+    pub environments: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

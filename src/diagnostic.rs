@@ -95,17 +95,29 @@ pub struct Diagnostic {
     pub location: Location,
     pub primary_label: Option<String>,
     pub related: Vec<Label>,
+    /// The target environment of the policy the finding concerns, if any.
+    pub environment: Option<String>,
 }
 
 impl Diagnostic {
+    /// The message as the text reports show it: prefixed with the environment it
+    /// concerns (`` in `test`: … ``), if any.
+    pub fn headline(&self) -> std::borrow::Cow<'_, str> {
+        match &self.environment {
+            Some(environment) => format!("in `{environment}`: {}", self.message).into(),
+            None => self.message.as_str().into(),
+        }
+    }
+
     /// The order findings are reported in: by file, position, then rule, so that
     /// output is stable whatever order rules run in.
-    pub fn sort_key(&self) -> (String, usize, &'static str, Option<String>) {
+    pub fn sort_key(&self) -> (String, usize, &'static str, Option<String>, Option<String>) {
         (
             self.location.path().to_owned(),
             self.location.start,
             self.rule,
             self.component.clone(),
+            self.environment.clone(),
         )
     }
 }

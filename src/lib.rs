@@ -10,9 +10,11 @@ pub mod cli;
 mod commands;
 pub mod diagnostic;
 pub mod engine;
+pub mod environment;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inventory;
+pub mod json;
 pub mod model;
 pub mod package;
 pub mod policy;

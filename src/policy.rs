@@ -13,9 +13,14 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::diagnostic::{Level, Severity};
+use crate::source::{Location, SourceFile};
+
+pub use environments::{EnvironmentEntry, InlineSolution, InstalledSource};
 
 /// The names a policy file may have, in order of preference.
 pub const POLICY_FILE_NAMES: [&str; 2] = ["dvlint.yaml", ".dvlint.yaml"];
@@ -30,7 +35,14 @@ pub const MAX_POLICY_SIZE: u64 = 512 * 1024;
 /// long glob compiles to a large matcher (over the regex size limit, globset panics).
 pub const MAX_GLOB_CHARS: usize = 1024;
 
-const TOP_LEVEL_KEYS: &[&str] = &["target", "fail-on", "rules", "allow", "solutions"];
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "target",
+    "fail-on",
+    "rules",
+    "allow",
+    "solutions",
+    "environments",
+];
 const TARGET_KEYS: &[&str] = &["package-version"];
 const RULE_KEYS: &[&str] = &["severity"];
 const ALLOW_KEYS: &[&str] = &["rule", "component", "reason"];
@@ -48,6 +60,11 @@ pub struct Policy {
     pub rules: BTreeMap<String, PolicyValue<Level>>,
     pub allow: Vec<Allow>,
     pub solutions: Vec<SolutionEntry>,
+    /// `environments:`, in the order the file lists them.
+    pub environments: Vec<EnvironmentEntry>,
+    /// The policy's text, so that a finding can point at a line of it (an
+    /// installed solution listed in `environments`).
+    pub source: Option<Arc<SourceFile>>,
 }
 
 /// A configured value and where it was set, so a finding can point back at it.
@@ -216,8 +233,9 @@ impl Policy {
             known_rules,
             problems: Vec::new(),
         };
-        let policy = check.policy(root.as_ref().map_or(&[], |entries| entries.as_slice()));
+        let mut policy = check.policy(root.as_ref().map_or(&[], |entries| entries.as_slice()));
         if check.problems.is_empty() {
+            policy.source = Some(SourceFile::new(path.display().to_string(), text.to_owned()));
             Ok(policy)
         } else {
             let mut problems = check.problems;
@@ -245,6 +263,24 @@ impl Policy {
             }
         }
         None
+    }
+
+    /// A place in this policy as a [`Location`] findings can carry; `None` for
+    /// the built-in defaults.
+    pub fn locate(&self, at: &PolicyLocation) -> Option<Location> {
+        let file = self.source.as_ref()?;
+        let line_start = file.line_start(at.line.saturating_sub(1));
+        let line = &file.text[line_start..];
+        let start = line_start
+            + line
+                .char_indices()
+                .nth(at.column.saturating_sub(1))
+                .map_or(line.len(), |(offset, _)| offset);
+        Some(Location {
+            file: Arc::clone(file),
+            start,
+            end: start,
+        })
     }
 
     /// The configured level of a rule, if the policy sets one.
@@ -341,6 +377,7 @@ impl Check<'_> {
                 "rules" => policy.rules = self.rules(value),
                 "allow" => policy.allow = self.allow(value),
                 "solutions" => policy.solutions = self.solutions(value),
+                "environments" => policy.environments = self.environments(value),
                 other => self.unknown_key(key_node, other, TOP_LEVEL_KEYS),
             }
         }
@@ -687,6 +724,7 @@ impl Check<'_> {
     }
 }
 
+mod environments;
 mod raw;
 
 #[cfg(test)]

@@ -105,7 +105,13 @@ fn every_rule_has_a_failing_and_a_passing_fixture() {
 fn the_readme_lists_every_rule_with_its_default() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     for meta in rules::catalogue() {
-        let baseline = if meta.requires_baseline { "yes" } else { "no" };
+        let baseline = if meta.requires_environment {
+            "environment"
+        } else if meta.requires_baseline {
+            "yes"
+        } else {
+            "no"
+        };
         let row = format!("| `{}` | {} | {} |", meta.id, meta.default_level, baseline);
         assert!(readme.contains(&row), "README.md lacks the row `{row}`");
     }

@@ -253,7 +253,25 @@ fn rules_and_explain_print_the_catalogue() {
     assert_exit(&output, 0);
     let text = stdout(&output);
     assert_eq!(text.lines().count(), dvlint::rules::REGISTRY.len());
-    assert!(text.contains("package-not-managed       off"), "{text}");
+    let row = |id: &str| {
+        text.lines()
+            .find(|line| line.split_whitespace().next() == Some(id))
+            .map(|line| line.split_whitespace().take(3).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row("package-not-managed")[..2],
+        ["package-not-managed", "off"],
+        "{text}"
+    );
+    assert_eq!(
+        row("dependency-missing"),
+        ["dependency-missing", "error", "environment"]
+    );
+    assert_eq!(
+        row("entity-removed"),
+        ["entity-removed", "error", "baseline"]
+    );
     let output = dvlint(&["explain", "attribute-removed"], temp.path());
     assert_exit(&output, 0);
     assert!(stdout(&output).starts_with("# attribute-removed\n"));

@@ -251,7 +251,8 @@ fn real_release_histories_hold_no_risky_change() {
         "../shared/corpus/business-approvals-kit/c6ab3169/src",
     ));
     let found = essence(&check(&new, Some(&old), &policy));
-    // Only the version, and the one component the newer commit really dropped:
+    // Only the version, the one component the newer commit really dropped, and two
+    // components it needs from outside any solution:
     // the dashboard, whose file and whose `<RootComponent type="60">` are both gone.
     let rules: Vec<(&str, Option<&str>)> = found
         .iter()
@@ -263,6 +264,17 @@ fn real_release_histories_hold_no_risky_change() {
             (
                 "component-removed",
                 Some("systemform/77d97034-84b4-ed11-83fe-0022482a97de")
+            ),
+            // Both are real: the newer commit's flows need a custom connector and a
+            // connection reference that the exporting environment had outside any
+            // solution (`solution="Active"`), and the kit defines neither.
+            (
+                "dependency-unmanaged",
+                Some("connectionreference/contoso_sharedcommondataserviceforapps_b6a8a")
+            ),
+            (
+                "dependency-unmanaged",
+                Some("connector/cat_5fmicrosoft-20graph-20mailboxsetting")
             ),
             ("version-not-incremented", None)
         ],

@@ -44,7 +44,9 @@ fn findings(candidate: &Solution, baseline: &Solution) -> Vec<(String, String)> 
     let mut found: Vec<(String, String)> = check(candidate, Some(baseline), &Policy::default())
         .diagnostics
         .iter()
-        .filter(|d| d.rule != "version-not-incremented")
+        // What an edit removes; not the version, nor the kit's needs from outside
+        // any solution (`dependency-unmanaged`), which no edit here changes.
+        .filter(|d| d.rule != "version-not-incremented" && d.rule != "dependency-unmanaged")
         .map(|d| (d.rule.to_owned(), d.component.clone().unwrap_or_default()))
         .collect();
     found.sort();

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{check, essence, load, load_as_zip, policy_in, REMOVAL_RULES};
+use common::{check_among, essence, load, load_as_zip, policy_in, REMOVAL_RULES};
 use dvlint::report::{self, SolutionReport};
 
 struct Case {
@@ -30,6 +30,26 @@ impl Case {
 
     fn baseline_dir(&self) -> Option<PathBuf> {
         Some(self.dir.join("baseline")).filter(|p| p.is_dir())
+    }
+
+    /// Other solutions of the case's policy, deployed with the candidate: the
+    /// folders under `others/`.
+    fn others(&self) -> Vec<dvlint::model::Solution> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("others")) else {
+            return Vec::new();
+        };
+        let mut dirs: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+        dirs.sort();
+        dirs.iter().map(|dir| load(dir)).collect()
+    }
+
+    /// The case's findings: its candidate against its baseline, under its policy.
+    fn check(
+        &self,
+        candidate: &dvlint::model::Solution,
+        baseline: Option<&dvlint::model::Solution>,
+    ) -> dvlint::engine::Outcome {
+        check_among(candidate, baseline, &policy_in(&self.dir), &self.others())
     }
 }
 
@@ -62,8 +82,7 @@ fn failing_cases_fire_their_rule_and_ok_cases_stay_quiet() {
     for case in cases() {
         let candidate = load(&case.dir.join("candidate"));
         let baseline = case.baseline_dir().map(|b| load(&b));
-        let policy = policy_in(&case.dir);
-        let outcome = check(&candidate, baseline.as_ref(), &policy);
+        let outcome = case.check(&candidate, baseline.as_ref());
         let fired = outcome.diagnostics.iter().any(|d| d.rule == case.rule);
         let also = case.also();
         let stray: Vec<_> = outcome
@@ -95,14 +114,13 @@ fn failing_cases_fire_their_rule_and_ok_cases_stay_quiet() {
 #[test]
 fn zip_and_folder_forms_give_the_same_findings() {
     for case in cases() {
-        let policy = policy_in(&case.dir);
         let candidate = load(&case.dir.join("candidate"));
         let baseline = case.baseline_dir().map(|b| load(&b));
-        let from_folders = check(&candidate, baseline.as_ref(), &policy);
+        let from_folders = case.check(&candidate, baseline.as_ref());
 
         let candidate_zip = load_as_zip(&case.dir.join("candidate"), "candidate.zip");
         let baseline_zip = case.baseline_dir().map(|b| load_as_zip(&b, "baseline.zip"));
-        let from_zips = check(&candidate_zip, baseline_zip.as_ref(), &policy);
+        let from_zips = case.check(&candidate_zip, baseline_zip.as_ref());
         assert_eq!(
             essence(&from_folders),
             essence(&from_zips),
@@ -131,7 +149,7 @@ fn every_fixture_against_itself_removes_nothing() {
                 continue;
             }
             let solution = load(&dir);
-            let outcome = check(&solution, Some(&solution), &policy_in(&case.dir));
+            let outcome = case.check(&solution, Some(&solution));
             let removals: Vec<_> = outcome
                 .diagnostics
                 .iter()
@@ -155,7 +173,7 @@ fn every_fixture_against_itself_removes_nothing() {
 fn render(case: &Case) -> (String, String) {
     let candidate = load(&case.dir.join("candidate"));
     let baseline = case.baseline_dir().map(|b| load(&b));
-    let outcome = check(&candidate, baseline.as_ref(), &policy_in(&case.dir));
+    let outcome = case.check(&candidate, baseline.as_ref());
     let reports = [SolutionReport {
         candidate: &candidate,
         baseline: baseline.as_ref(),

@@ -246,8 +246,8 @@ fn junit_has_a_suite_per_solution_and_a_failure_per_finding() {
             _ => {}
         }
     }
-    assert_eq!((suites, cases, failures), (1, 21, 5));
-    assert!(text.contains("<testsuite name=\"ContosoCore 1.2.0.0\" tests=\"21\" failures=\"5\""));
+    assert_eq!((suites, cases, failures), (1, 22, 5));
+    assert!(text.contains("<testsuite name=\"ContosoCore 1.2.0.0\" tests=\"22\" failures=\"5\""));
 }
 
 #[test]

@@ -7,19 +7,39 @@ use std::path::Path;
 
 use crate::app::{RunError, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{CheckArgs, FailOn, Format};
-use crate::commands::input::{load_all, load_policy, targets};
+use crate::commands::input::{load_all, load_policy, targets, Loaded, Target};
 use crate::commands::output::{append, write_atomically};
 use crate::diagnostic::Severity;
 use crate::engine;
+use crate::environment;
+use crate::model::Solution;
+use crate::policy::Policy;
 use crate::report::{self, SolutionReport};
 
 pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
     let policy = load_policy(args.policy.as_deref())?;
+    let environments = environment::load(&policy, &args.environments)?;
     let targets = targets(&args.paths, args.baseline.as_deref(), &policy)?;
     let loaded = load_all(&targets)?;
+    let providers = providers(&policy, &targets, &loaded)?;
     let outcomes: Vec<engine::Outcome> = loaded
         .iter()
-        .map(|(candidate, baseline)| engine::check(candidate, baseline.as_ref(), &policy))
+        .enumerate()
+        .map(|(i, (candidate, baseline))| {
+            // Every other solution of the run, and of the policy, may meet its dependencies.
+            let others: Vec<&Solution> = loaded
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, (other, _))| other)
+                .chain(&providers)
+                .collect();
+            let scope = engine::Scope {
+                environments: &environments,
+                others: &others,
+            };
+            engine::check_in(candidate, baseline.as_ref(), &policy, scope)
+        })
         .collect();
     let reports: Vec<SolutionReport<'_>> = loaded
         .iter()
@@ -57,6 +77,39 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError>
         .flat_map(|o| &o.diagnostics)
         .any(|d| d.severity >= fail_on);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The policy's solutions the command line did not name, loaded (without their
+/// baselines) when a candidate has dependencies one of them may meet: checking one
+/// solution of a policy must not report what its sibling provides as missing.
+fn providers(
+    policy: &Policy,
+    targets: &[Target],
+    loaded: &[Loaded],
+) -> Result<Vec<Solution>, RunError> {
+    let depends = loaded
+        .iter()
+        .any(|(candidate, _)| !candidate.manifest.missing_dependencies.is_empty());
+    if !depends {
+        return Ok(Vec::new());
+    }
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let rest: Vec<Target> = policy
+        .solutions
+        .iter()
+        .filter(|entry| !targets.iter().any(|t| same(&t.path, &entry.path)))
+        .map(|entry| Target {
+            path: entry.path.clone(),
+            baseline: None,
+        })
+        .collect();
+    Ok(load_all(&rest)?
+        .into_iter()
+        .map(|(candidate, _)| candidate)
+        .collect())
 }
 
 /// The report in `format`; `color` only for the human format on a terminal.

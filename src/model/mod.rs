@@ -187,10 +187,158 @@ pub struct RootComponent {
     pub span: Span,
 }
 
+/// One `<MissingDependency>` of the manifest: a component the package needs
+/// (`<Required>`) that the exporting environment had outside this solution, and
+/// the component of this solution that needs it (`<Dependent>`).
 #[derive(Debug, Clone)]
 pub struct MissingDependency {
     pub span: Span,
-    pub required: String,
+    pub required: DependencyNode,
+    pub dependent: Option<DependencyNode>,
+}
+
+/// A `<Required>` or `<Dependent>` element. Old exports name components by
+/// `schemaName` (and `key=` numbers); new ones add `id.<key>=` alternate keys and
+/// `type` names instead of numbers (`type="connectionreference"`).
+#[derive(Debug, Clone)]
+pub struct DependencyNode {
+    pub span: Span,
+    /// `type` as written: a component type number (`1`, `372`) or a name.
+    pub kind: String,
+    pub schema_name: Option<String>,
+    pub display_name: Option<String>,
+    /// The GUID, lower case without braces.
+    pub id: Option<String>,
+    /// The first `id.<attribute>=` alternate key: (`name`, `Date_Slash`).
+    pub alternate_key: Option<(String, String)>,
+    pub parent_schema_name: Option<String>,
+    pub parent_display_name: Option<String>,
+    /// `solution="msdynce_Service (9.0.5.56)"` of a `<Required>`.
+    pub solution: Option<RequiredSolution>,
+    /// `<package>msdyn_FlowApprovals (2.0.4.8)</package>`: the package that installs it.
+    pub package: Option<String>,
+}
+
+impl DependencyNode {
+    /// The component's id in dvlint's scheme (DESIGN.md §1, §6): `cts_project`,
+    /// `cts_project.cts_budget`, `connectionreference/cts_outlook`; `None` when
+    /// the element names it by nothing dvlint can key on.
+    pub fn component_id(&self) -> Option<String> {
+        let lower = |s: &Option<String>| s.as_deref().map(str::to_ascii_lowercase);
+        let schema = lower(&self.schema_name);
+        let alternate = self
+            .alternate_key
+            .as_ref()
+            .map(|(_, v)| v.to_ascii_lowercase());
+        let Ok(code) = self.kind.trim().parse::<u32>() else {
+            // A type written by name: the Dataverse table's logical name, as in dvlint's kinds.
+            let kind = self.kind.trim().to_ascii_lowercase();
+            if kind.is_empty() {
+                return None;
+            }
+            let key = alternate.or(schema).or_else(|| self.id.clone())?;
+            return Some(component::component_id(&kind, &key));
+        };
+        match code {
+            1 => schema,
+            2 => {
+                let parent = lower(&self.parent_schema_name)?;
+                Some(format!("{parent}.{}", schema?))
+            }
+            3 | 10 | 9 => schema,
+            62 => Some(component::component_id("appmodulesitemap", &schema?)),
+            _ => {
+                let info = component::kind_of_root_type(code)?;
+                let key = match info.root_key {
+                    RootKey::SchemaName => alternate.or(schema)?,
+                    RootKey::Id => self.id.clone()?,
+                    RootKey::AssemblyName => {
+                        component::assembly_simple_name(self.schema_name.as_deref()?)
+                            .to_ascii_lowercase()
+                    }
+                };
+                Some(component::component_id(info.kind, &key))
+            }
+        }
+    }
+
+    /// What kind of component it is, in words: `table`, `column`, `cloud flow`…
+    pub fn noun(&self) -> String {
+        let Ok(code) = self.kind.trim().parse::<u32>() else {
+            return component::kind_info(&self.kind.trim().to_ascii_lowercase())
+                .map_or_else(|| self.kind.trim().to_owned(), |info| info.noun.to_owned());
+        };
+        match code {
+            1 => "table".to_owned(),
+            2 => "column".to_owned(),
+            3 | 10 => "relationship".to_owned(),
+            9 => "global choice".to_owned(),
+            62 => "site map".to_owned(),
+            _ => component::kind_of_root_type(code).map_or_else(
+                || format!("component of type {code}"),
+                |info| info.noun.to_owned(),
+            ),
+        }
+    }
+
+    /// How a message names it: ``table Approval (`msdyn_flow_approval`)``.
+    pub fn describe(&self) -> String {
+        let key = self
+            .component_id()
+            .or_else(|| self.schema_name.clone())
+            .or_else(|| self.id.clone());
+        let noun = self.noun();
+        match (&self.display_name, key) {
+            (Some(display), Some(key)) if !names_the_same(display, &key) => {
+                format!("{noun} {display} (`{key}`)")
+            }
+            (_, Some(key)) => format!("{noun} `{key}`"),
+            (Some(display), None) => format!("{noun} {display}"),
+            (None, None) => noun,
+        }
+    }
+}
+
+/// Whether a display name only repeats the key (`cts_x` for `connectionreference/cts_x`).
+fn names_the_same(display: &str, key: &str) -> bool {
+    let last = key.rsplit(['/', '.']).next().unwrap_or(key);
+    display.eq_ignore_ascii_case(key) || display.eq_ignore_ascii_case(last)
+}
+
+/// The solution a required component comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiredSolution {
+    pub unique_name: String,
+    /// The version the exporting environment had; `None` when not written.
+    pub version: Option<SolutionVersion>,
+    pub span: Span,
+}
+
+impl RequiredSolution {
+    /// `solution="Active"`: the exporting environment's unmanaged layer, which no
+    /// solution installs.
+    pub fn is_active_layer(&self) -> bool {
+        self.unique_name.eq_ignore_ascii_case("Active")
+    }
+
+    /// `System`: the platform itself, present in every environment.
+    pub fn is_system(&self) -> bool {
+        self.unique_name.eq_ignore_ascii_case("System")
+    }
+
+    /// Reads `Name (1.2.3.4)` or a bare `Name`.
+    pub fn parse(text: &str, span: Span) -> Option<Self> {
+        let text = text.trim();
+        let (name, version) = match text.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+            Some((name, version)) => (name.trim(), Some(SolutionVersion::parse(version))),
+            None => (text, None),
+        };
+        (!name.is_empty()).then(|| Self {
+            unique_name: name.to_owned(),
+            version: version.filter(SolutionVersion::is_valid),
+            span,
+        })
+    }
 }
 
 /// A solution version as written (`1.0.0.6`, `2.0`, `0.0.0051`), compared part by

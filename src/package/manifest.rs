@@ -5,10 +5,10 @@ use super::xml::{Element, XmlCursor};
 use super::LoadError;
 use crate::model::component::guid_key;
 use crate::model::{
-    Managed, Manifest, MissingDependency, PackageInfo, ParentSolution, Publisher, RootComponent,
-    SolutionVersion,
+    DependencyNode, Managed, Manifest, MissingDependency, PackageInfo, ParentSolution, Publisher,
+    RequiredSolution, RootComponent, SolutionVersion,
 };
-use crate::source::{Span, Spanned};
+use crate::source::Spanned;
 
 pub fn parse(cur: &mut XmlCursor<'_>) -> Result<(PackageInfo, Manifest), LoadError> {
     let root = cur.root()?;
@@ -215,22 +215,78 @@ fn parse_missing_dependencies(
             cur.skip(&child)?;
             continue;
         }
-        let span: Span = child.span;
-        let mut required = String::new();
+        let (mut required, mut dependent) = (None, None);
         while let Some(part) = cur.next_child()? {
             if part.is("Required") {
-                // Old form: `schemaName=`; new form: `displayName=` and `id.name=`.
-                required = match cur.attr(&part, "schemaName")? {
-                    Some(name) => name.value,
-                    None => cur
-                        .attr(&part, "displayName")?
-                        .map(|n| n.value)
-                        .unwrap_or_default(),
-                };
+                required = Some(dependency_node(cur, &part, true)?);
+            } else if part.is("Dependent") {
+                dependent = Some(dependency_node(cur, &part, false)?);
+            } else {
+                cur.skip(&part)?;
             }
-            cur.skip(&part)?;
         }
-        dependencies.push(MissingDependency { span, required });
+        // A dependency without its `<Required>` names nothing to look for.
+        if let Some(required) = required {
+            dependencies.push(MissingDependency {
+                span: child.span,
+                required,
+                dependent,
+            });
+        }
     }
     Ok(dependencies)
+}
+
+/// The alternate keys (`id.<attribute>=`) new exports name components by, in the
+/// order they are preferred. Keys of a parent (`id.parentappmoduleid.uniquename`)
+/// are not the component's own.
+const ALTERNATE_KEYS: [&str; 5] = [
+    "uniquename",
+    "name",
+    "connectionreferencelogicalname",
+    "schemaname",
+    "logicalname",
+];
+
+fn dependency_node(
+    cur: &mut XmlCursor<'_>,
+    element: &Element<'_>,
+    required: bool,
+) -> Result<DependencyNode, LoadError> {
+    let text = |value: Option<Spanned<String>>| value.map(|v| v.value).filter(|v| !v.is_empty());
+    let mut alternate_key = None;
+    for key in ALTERNATE_KEYS {
+        if let Some(value) = text(cur.attr(element, &format!("id.{key}"))?) {
+            alternate_key = Some((key.to_owned(), value));
+            break;
+        }
+    }
+    let solution = match cur.attr(element, "solution")? {
+        Some(solution) if required => RequiredSolution::parse(&solution.value, solution.span),
+        _ => None,
+    };
+    let mut node = DependencyNode {
+        span: element.span,
+        kind: text(cur.attr(element, "type")?).unwrap_or_default(),
+        schema_name: text(cur.attr(element, "schemaName")?),
+        display_name: text(cur.attr(element, "displayName")?),
+        id: text(cur.attr(element, "id")?)
+            .map(|id| guid_key(&id))
+            .filter(|id| !id.is_empty()),
+        alternate_key,
+        parent_schema_name: text(cur.attr(element, "parentSchemaName")?),
+        parent_display_name: text(cur.attr(element, "parentDisplayName")?),
+        solution,
+        package: None,
+    };
+    if !element.is_empty {
+        while let Some(child) = cur.next_child()? {
+            if child.is("package") {
+                node.package = Some(cur.text(&child)?.value).filter(|p| !p.trim().is_empty());
+            } else {
+                cur.skip(&child)?;
+            }
+        }
+    }
+    Ok(node)
 }

@@ -36,7 +36,7 @@ fn annotation(diagnostic: &Diagnostic) -> String {
         "title={}",
         escape_property(&format!("dvlint ({})", diagnostic.rule))
     ));
-    let mut message = diagnostic.message.clone();
+    let mut message = diagnostic.headline().into_owned();
     if let Some(elsewhere) = &place.elsewhere {
         message.push_str(&format!(" (at {elsewhere})"));
     }
@@ -98,7 +98,7 @@ pub fn step_summary(reports: &[SolutionReport<'_>]) -> String {
                 .as_deref()
                 .map_or_else(String::new, |c| format!("`{}`", cell(c))),
             cell(d.location.path()),
-            cell(&d.message)
+            cell(&d.headline())
         ));
     }
     out.push('\n');

@@ -215,7 +215,7 @@ impl<'a> Finding<'a> {
 
 impl Display for Finding<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.diagnostic.headline())
     }
 }
 

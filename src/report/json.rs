@@ -29,6 +29,9 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     solution: &'a str,
     component: Option<&'a str>,
+    /// Only on findings about a target environment (additive: version stays 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
     location: JsonLocation<'a>,
     related: Vec<JsonRelated<'a>>,
 }
@@ -74,6 +77,7 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
         help: d.help.as_deref(),
         solution: &d.solution,
         component: d.component.as_deref(),
+        environment: d.environment.as_deref(),
         location: location(&d.location),
         related: d
             .related

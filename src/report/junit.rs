@@ -12,6 +12,9 @@ fn failure(diagnostic: &Diagnostic) -> String {
     if let Some(component) = &diagnostic.component {
         body.push_str(&format!("\ncomponent: {component}"));
     }
+    if let Some(environment) = &diagnostic.environment {
+        body.push_str(&format!("\nenvironment: {environment}"));
+    }
     for label in &diagnostic.related {
         let (line, column) = label.location.line_col();
         body.push_str(&format!(
@@ -25,7 +28,7 @@ fn failure(diagnostic: &Diagnostic) -> String {
     }
     format!(
         "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-        escape(diagnostic.message.as_str()),
+        escape(diagnostic.headline().as_ref()),
         diagnostic.severity,
         escape(body.as_str())
     )

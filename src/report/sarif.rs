@@ -120,7 +120,7 @@ fn fingerprint(parts: &[&str]) -> String {
 }
 
 fn result(diagnostic: &Diagnostic, index: usize) -> SarifResult {
-    let mut message = diagnostic.message.clone();
+    let mut message = diagnostic.headline().into_owned();
     if let Some(elsewhere) = artifact(&diagnostic.location).elsewhere {
         message.push_str(&format!(" (at {elsewhere})"));
     }
@@ -129,10 +129,11 @@ fn result(diagnostic: &Diagnostic, index: usize) -> SarifResult {
         .component
         .as_deref()
         .unwrap_or(&diagnostic.message);
-    let fingerprints = BTreeMap::from([(
-        "dvlint/v1".to_owned(),
-        fingerprint(&[diagnostic.rule, &diagnostic.solution, identity]),
-    )]);
+    // One finding in two environments is two results; without one, the parts
+    // are those of every earlier release, so existing alerts keep their identity.
+    let mut parts = vec![diagnostic.rule, diagnostic.solution.as_str(), identity];
+    parts.extend(diagnostic.environment.as_deref());
+    let fingerprints = BTreeMap::from([("dvlint/v1".to_owned(), fingerprint(&parts))]);
     let mut properties = BTreeMap::new();
     properties.insert(
         "solution".to_owned(),
@@ -140,6 +141,9 @@ fn result(diagnostic: &Diagnostic, index: usize) -> SarifResult {
     );
     if let Some(component) = &diagnostic.component {
         properties.insert("component".to_owned(), serde_json::json!(component));
+    }
+    if let Some(environment) = &diagnostic.environment {
+        properties.insert("environment".to_owned(), serde_json::json!(environment));
     }
     let related: Vec<SarifLocation> = diagnostic
         .related

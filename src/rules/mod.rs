@@ -4,7 +4,7 @@
 
 mod support;
 
-pub use support::{diff, meta, relation};
+pub use support::{dependencies, diff, meta, relation};
 
 use std::cell::OnceCell;
 use std::sync::OnceLock;
@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 pub use diff::{Change, Removed};
 pub use relation::Relation;
 
+use crate::environment::{Environment, InstalledSolution};
 use crate::model::Solution;
 use crate::policy::PolicyValue;
 use crate::source::Location;
@@ -71,6 +72,12 @@ pub struct Context<'a> {
     pub relation: Relation,
     /// `target.package-version` of the policy.
     pub target_package_version: Option<&'a PolicyValue<String>>,
+    /// The target environment this pass checks against, for the rules that run
+    /// once per environment; `None` in the pass that needs none.
+    pub environment: Option<&'a Environment>,
+    /// The other solutions of this run (the policy's `solutions`): what one of
+    /// them provides, another may depend on.
+    pub others: &'a [&'a Solution],
     changes: OnceCell<Vec<Change<'a>>>,
 }
 
@@ -85,8 +92,29 @@ impl<'a> Context<'a> {
             baseline,
             relation: relation::classify(candidate, baseline),
             target_package_version,
+            environment: None,
+            others: &[],
             changes: OnceCell::new(),
         }
+    }
+
+    /// The same context, checking against `environment` (or none).
+    pub fn in_environment(mut self, environment: Option<&'a Environment>) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    pub fn with_others(mut self, others: &'a [&'a Solution]) -> Self {
+        self.others = others;
+        self
+    }
+
+    /// The solution of the candidate's unique name installed in the environment
+    /// this pass checks against.
+    pub fn installed(&self) -> Option<(&'a Environment, &'a InstalledSolution)> {
+        let environment = self.environment?;
+        let installed = environment.installed(&self.candidate.manifest.unique_name.value)?;
+        Some((environment, installed))
     }
 
     /// The baseline, when the candidate upgrades it (same unique name).
@@ -176,6 +204,7 @@ registry! {
     "patch-version-invalid" => patch_version_invalid,
     "patch-parent-mismatch" => patch_parent_mismatch,
     "patch-managed-mismatch" => patch_managed_mismatch,
+    "patch-parent-not-installed" => patch_parent_not_installed,
     "baseline-mismatch" => baseline_mismatch,
     "entity-removed" => entity_removed,
     "attribute-removed" => attribute_removed,
@@ -185,6 +214,9 @@ registry! {
     "option-removed" => option_removed,
     "attribute-type-changed" => attribute_type_changed,
     "attribute-length-reduced" => attribute_length_reduced,
+    "dependency-missing" => dependency_missing,
+    "dependency-outdated" => dependency_outdated,
+    "dependency-unmanaged" => dependency_unmanaged,
 }
 
 /// The metadata of every rule, parsed once from the embedded documents.

@@ -6,6 +6,10 @@ use std::cmp::Ordering;
 use super::{Change, Context, Finding};
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if ctx.environment.is_some() {
+        against_installed(ctx, out);
+        return;
+    }
     let Some(baseline) = ctx.upgraded_baseline() else {
         return;
     };
@@ -42,6 +46,35 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             baseline.locate(removed.span()),
             format!("{} stays behind", removed.describe()),
         );
+    }
+    out.push(finding);
+}
+
+/// The environment has a higher version installed.
+fn against_installed(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some((_, installed)) = ctx.installed() else {
+        return;
+    };
+    let version = &ctx.candidate.manifest.version;
+    if version.value.compare(&installed.version) != Some(Ordering::Less) {
+        return;
+    }
+    let mut finding = Finding::new(
+        format!(
+            "version `{}` is lower than the `{}` installed",
+            version.value, installed.version
+        ),
+        ctx.candidate.locate(version.span),
+    )
+    .label("candidate version")
+    .help(format!(
+        "importing it over {} is not a rollback: the components are overwritten with the older \
+         definitions, and everything the newer version added stays behind; raise the version \
+         above {}",
+        installed.version, installed.version
+    ));
+    if let Some(location) = installed.location.clone() {
+        finding = finding.related(location, format!("installed: {}", installed.version));
     }
     out.push(finding);
 }

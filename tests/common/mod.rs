@@ -71,8 +71,27 @@ pub fn policy_in(dir: &Path) -> Policy {
     }
 }
 
+/// Runs the catalogue as `dvlint check` does: against every environment the
+/// policy lists, with no other solutions.
 pub fn check(candidate: &Solution, baseline: Option<&Solution>, policy: &Policy) -> Outcome {
-    engine::check(candidate, baseline, policy)
+    check_among(candidate, baseline, policy, &[])
+}
+
+/// [`check`], with other solutions of the policy deployed alongside.
+pub fn check_among(
+    candidate: &Solution,
+    baseline: Option<&Solution>,
+    policy: &Policy,
+    others: &[Solution],
+) -> Outcome {
+    let environments = dvlint::environment::load(policy, &[])
+        .unwrap_or_else(|e| panic!("environments of the policy: {e}"));
+    let others: Vec<&Solution> = others.iter().collect();
+    let scope = engine::Scope {
+        environments: &environments,
+        others: &others,
+    };
+    engine::check_in(candidate, baseline, policy, scope)
 }
 
 /// The parts of a finding that do not depend on where the package came from.

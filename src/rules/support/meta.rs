@@ -18,6 +18,8 @@ pub enum Category {
     Removal,
     /// Components an upgrade would change in a way that fails or loses data.
     Change,
+    /// What a target environment must have: installed solutions, deployment settings.
+    Environment,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -28,6 +30,12 @@ pub struct FrontMatter {
     pub category: Category,
     pub default_severity: String,
     pub requires_baseline: bool,
+    /// Runs only against a target environment of the policy, once per environment.
+    #[serde(default)]
+    pub requires_environment: bool,
+    /// Runs on its own and also once per environment (against what is installed there).
+    #[serde(default)]
+    pub per_environment: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +45,8 @@ pub struct RuleMeta {
     pub category: Category,
     pub default_level: Level,
     pub requires_baseline: bool,
+    pub requires_environment: bool,
+    pub per_environment: bool,
     /// The whole Markdown document, front matter included.
     pub doc: &'static str,
 }
@@ -84,6 +94,8 @@ pub fn parse(id: &'static str, doc: &'static str) -> Result<RuleMeta, MetaError>
         category: front.category,
         default_level,
         requires_baseline: front.requires_baseline,
+        requires_environment: front.requires_environment,
+        per_environment: front.per_environment || front.requires_environment,
         doc,
     })
 }

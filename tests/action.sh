@@ -253,6 +253,24 @@ check "origin/main was fetched for the explicit baseline" \
 check "\$GITHUB_OUTPUT: errors=3, warnings=2" \
   equals "$(grep -E '^(errors|warnings)=' "$outputs" | tr '\n' ' ')" "errors=3 warnings=2 "
 
+echo "== target environments: the environment input selects them"
+ws="$(checkout upgrade)"
+printf 'environments:\n  test:\n    version: "9.1.0.16819"\n  prod:\n    version: "8.2.1.200"\n' >"$ws/environments.yaml"
+EVENT=push BASE_REF="" DVLINT_BINARY="$BIN" run_action env-one "$ws" --input path="$solution" \
+  --input policy=environments.yaml --input environment=test
+check "the command carries --environment test" has_text "$out" "--environment test --format github"
+check "annotation: the 9.2 package is too new in \`test\`" \
+  grep -q "^::error file=$solution/Other/Solution.xml,line=2,.*title=dvlint (package-version-too-new)::in \`test\`: package version \`9.2\` is newer than the environment's Dataverse 9.1.0.16819" "$out"
+check "no annotation for prod, which was not selected" lacks_text "$out" "in \`prod\`"
+EVENT=push BASE_REF="" DVLINT_BINARY="$BIN" run_action env-two "$ws" --input path="$solution" \
+  --input policy=environments.yaml --input environment=$'test\nprod'
+check "two lines give two environments, one finding each" \
+  equals "$(grep -c '(package-version-too-new)::in `' "$out")" 2
+EVENT=push BASE_REF="" DVLINT_BINARY="$BIN" run_action env-unknown "$ws" --input path="$solution" \
+  --input policy=environments.yaml --input environment=staging
+check "an environment the policy does not list: exit 2, named" \
+  equals "$code/$(grep -c 'unknown environment `staging`' "$err")" "2/1"
+
 echo "== a run that cannot be done (a path that does not exist)"
 ws="$(checkout upgrade)"
 DVLINT_BINARY="$BIN" run_action missing "$ws" --input path=solutions/Nowhere --input sarif=dvlint.sarif

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use crate::source::{Location, SourceFile, Span, Spanned};
 
 pub mod component;
+pub mod deployment;
 
 pub use component::{Component, KindInfo, ProcessCategory, RootKey, Variant};
+pub use deployment::{ConnectionReference, EnvironmentVariable, VariableType};
 
 /// One loaded solution package (zip, unpacked folder or extracted export).
 #[derive(Debug)]

@@ -33,6 +33,13 @@ pub struct Solution {
     /// Every other component (processes, roles, web resources, forms, …) by id
     /// (`workflow/6d93…`): see [`component`].
     pub components: BTreeMap<String, Component>,
+    /// The details of the environment variables the package defines (not those it
+    /// only references), by lower-case schema name: the key of their component
+    /// (`environmentvariabledefinition/<key>`).
+    pub environment_variables: BTreeMap<String, EnvironmentVariable>,
+    /// The details of the connection references it defines, by lower-case logical
+    /// name (`connectionreference/<key>`).
+    pub connection_references: BTreeMap<String, ConnectionReference>,
 }
 
 impl Solution {

@@ -448,6 +448,14 @@ mod tests {
             error == "environmentvariablevalues.json:2:45: malformed JSON: trailing comma",
             "{error}"
         );
+        // Hostile nesting is refused, not followed.
+        let deep = format!(
+            "{{\"environmentvariablevalues\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let error = value(&deep).err().unwrap().to_string();
+        assert!(error.contains("recursion limit exceeded"), "{error}");
         for (text, says) in [
             ("[1]", "not a JSON object"),
             (r#"{"environmentvariablevalues":"x"}"#, "is not an object"),

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use crate::source::{Location, SourceFile, Span, Spanned};
 
 pub mod component;
+pub mod deployment;
 
 pub use component::{Component, KindInfo, ProcessCategory, RootKey, Variant};
+pub use deployment::{ConnectionReference, EnvironmentVariable, VariableType};
 
 /// One loaded solution package (zip, unpacked folder or extracted export).
 #[derive(Debug)]
@@ -31,6 +33,13 @@ pub struct Solution {
     /// Every other component (processes, roles, web resources, forms, …) by id
     /// (`workflow/6d93…`): see [`component`].
     pub components: BTreeMap<String, Component>,
+    /// The details of the environment variables the package defines (not those it
+    /// only references), by lower-case schema name: the key of their component
+    /// (`environmentvariabledefinition/<key>`).
+    pub environment_variables: BTreeMap<String, EnvironmentVariable>,
+    /// The details of the connection references it defines, by lower-case logical
+    /// name (`connectionreference/<key>`).
+    pub connection_references: BTreeMap<String, ConnectionReference>,
 }
 
 impl Solution {

@@ -386,8 +386,13 @@ pub(crate) fn describe(text: &str) -> String {
     };
     let debug = match crate::package::customizations::parse_file(&mut cursor, &place) {
         Ok(found) => format!(
-            "{:?} {:?} {:?} {:?}",
-            found.entities, found.option_sets, found.relationships, found.components
+            "{:?} {:?} {:?} {:?} {:?} {:?}",
+            found.entities,
+            found.option_sets,
+            found.relationships,
+            found.components,
+            found.variables,
+            found.references
         ),
         Err(error) => format!("error: {error}"),
     };
@@ -507,6 +512,26 @@ mod tests {
         for chunk in 1..40 {
             assert_eq!(compact_in_chunks(ENTITY, chunk), whole, "chunks of {chunk}");
         }
+    }
+
+    #[test]
+    fn the_details_deployment_checks_read_are_never_blanked() {
+        // A variable's type, default and current value and a reference's connector
+        // are what a deployment must supply: never bulk, wherever they appear.
+        for kept in [
+            "type",
+            "defaultvalue",
+            "environmentvariablevalues",
+            "environmentvariablevalue",
+            "value",
+            "connectorid",
+            "customconnectorid",
+        ] {
+            assert!(!BULK.contains(&kept.as_bytes()), "{kept}");
+        }
+        let text = "<ImportExportXml>\n  <connectionreferences><connectionreference connectionreferencelogicalname=\"cts_a\"><connectorid>/providers/Microsoft.PowerApps/apis/shared_teams</connectorid></connectionreference></connectionreferences>\n  <environmentvariabledefinitions><environmentvariabledefinition schemaname=\"cts_b\"><defaultvalue>0</defaultvalue><type>100000001</type><environmentvariablevalues><environmentvariablevalue><value>3</value></environmentvariablevalue></environmentvariablevalues></environmentvariabledefinition></environmentvariabledefinitions>\n</ImportExportXml>";
+        assert_eq!(compact_in_chunks(text, 5), text);
+        assert_keeps(text.as_bytes());
     }
 
     #[test]

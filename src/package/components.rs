@@ -8,6 +8,8 @@
 //! Presence comes from the definition, never from a binary or a flow's JSON: the
 //! corpus keeps only XML, and so may a repository.
 
+use super::customizations::Components;
+use super::deployment::Details;
 use super::xml::{Element, XmlCursor};
 use super::LoadError;
 use crate::model::component::{assembly_major_minor, assembly_simple_name, guid_key};
@@ -283,6 +285,9 @@ pub struct Place {
     /// nothing (a code component's own manifest): a root dvlint does not know is
     /// skipped, not refused.
     pub optional: bool,
+    /// The `environmentvariablevalues.json` beside an environment variable's
+    /// definition file: the current value pac exported with it.
+    pub values: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -297,21 +302,19 @@ pub fn read_group<'a>(
     cur: &mut XmlCursor<'a>,
     element: &Element<'a>,
     table: Option<&str>,
-    out: &mut Vec<Component>,
+    out: &mut Components,
 ) -> Result<(), LoadError> {
     if let Some(shape) = shape_of(element) {
-        out.push(read_component(cur, element, shape, table)?);
+        out.components
+            .push(read_component(cur, element, shape, table)?);
         return Ok(());
     }
     let known_group = GROUPS.iter().any(|g| g.as_bytes() == element.name());
     if let Some(kind) = generic_plural(element.name()).filter(|_| !known_group) {
         let kind = kind.to_owned();
         return each(cur, element, |cur, child| {
-            if child.name() == kind.as_bytes() {
-                if let Some(found) = read_generic(cur, child, &kind, &[])? {
-                    out.push(found);
-                    return Ok(());
-                }
+            if child.name() == kind.as_bytes() && read_generic(cur, child, &kind, &[], out)? {
+                return Ok(());
             }
             cur.skip(child)
         });
@@ -332,13 +335,11 @@ pub fn read_file_root<'a>(
     cur: &mut XmlCursor<'a>,
     root: &Element<'a>,
     place: &Place,
-    out: &mut Vec<Component>,
+    out: &mut Components,
 ) -> Result<(), LoadError> {
     if let Some(generic) = &place.generic {
         if root.name().eq_ignore_ascii_case(generic.kind.as_bytes()) {
-            if let Some(found) = read_generic(cur, root, &generic.kind, &generic.parents)? {
-                out.push(found);
-            }
+            read_generic(cur, root, &generic.kind, &generic.parents, out)?;
         }
         return Ok(());
     }
@@ -543,15 +544,17 @@ fn generic_key_attributes(kind: &str) -> [String; 5] {
     ]
 }
 
-/// A component in the lower-case format (`<customapi uniquename=…>`), or `None`
-/// when the element carries no key dvlint recognises; the element is then left
-/// unread, for the caller to skip.
+/// A component in the lower-case format (`<customapi uniquename=…>`), added to
+/// `out` with the details of its kind, if it has any; `false` when the element
+/// carries no key dvlint recognises: it is then left unread, for the caller to
+/// skip.
 fn read_generic<'a>(
     cur: &mut XmlCursor<'a>,
     element: &Element<'a>,
     kind: &str,
     parents: &[String],
-) -> Result<Option<Component>, LoadError> {
+    out: &mut Components,
+) -> Result<bool, LoadError> {
     let mut key = None;
     for attribute in generic_key_attributes(kind) {
         if let Some(value) = cur
@@ -563,15 +566,19 @@ fn read_generic<'a>(
         }
     }
     let Some(key) = key else {
-        return Ok(None);
+        return Ok(false);
     };
     let key = super::customizations::visible(cur, key, "component key")?;
     let unmodified = cur.unmodified(element)?;
     let mut name: Option<String> = None;
     let mut children = 0;
     let display_child = format!("{kind}displayname");
+    let mut details = Details::for_kind(kind);
     each(cur, element, |cur, child| {
         children += 1;
+        if details.offer(cur, child)? {
+            return Ok(());
+        }
         if child.is("displayname") || (name.is_none() && child.is("buttonlabeltext")) {
             let default = cur.attr(child, "default")?.map(|d| d.value);
             let text = cur.text(child)?.value;
@@ -595,18 +602,26 @@ fn read_generic<'a>(
     };
     let mut full = parents.to_vec();
     full.push(own);
-    Ok(Some(Component {
+    // An element with nothing in it only holds a nested component that another
+    // solution owns (`<maskingrule name="Email_HideName"></maskingrule>`).
+    let reference = unmodified || children == 0;
+    let component = Component {
         kind: kind.to_ascii_lowercase(),
         key: full.join("."),
-        name: name.unwrap_or_else(|| key.value.clone()),
+        name: name.clone().unwrap_or_else(|| key.value.clone()),
         span: element.span,
-        // An element with nothing in it only holds a nested component that another
-        // solution owns (`<maskingrule name="Email_HideName"></maskingrule>`).
-        reference: unmodified || children == 0,
+        reference,
         tables: Vec::new(),
         variant: None,
         deletable: true,
-    }))
+    };
+    // A reference names a component another solution defines: its details are
+    // that solution's.
+    if !reference {
+        details.finish(component.key.clone(), key.value, name, element.span, out);
+    }
+    out.components.push(component);
+    Ok(true)
 }
 
 /// The top-level `<SiteMap>` of packages from before model-driven apps: the

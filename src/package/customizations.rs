@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use super::components::{self, Place};
 use super::xml::{Element, XmlCursor};
 use super::LoadError;
-use crate::model::{Attribute, Component, Entity, OptionSet, OptionValue, Relationship};
+use crate::model::{
+    Attribute, Component, ConnectionReference, Entity, EnvironmentVariable, OptionSet, OptionValue,
+    Relationship,
+};
 use crate::source::Spanned;
 
 /// What one file contributed, in document order.
@@ -19,6 +22,10 @@ pub struct Components {
     pub relationships: Vec<Relationship>,
     /// Every other component: processes, roles, forms, views, …
     pub components: Vec<Component>,
+    /// The details of the environment variables and connection references among
+    /// `components` that are not references, with their component's key.
+    pub variables: Vec<(String, EnvironmentVariable)>,
+    pub references: Vec<(String, ConnectionReference)>,
 }
 
 /// Parses any file that holds components, whatever its root: `<ImportExportXml>`
@@ -29,19 +36,17 @@ pub fn parse_file(cur: &mut XmlCursor<'_>, place: &Place) -> Result<Components, 
     let root = cur.root()?;
     let mut found = Components::default();
     match root.name() {
-        _ if place.generic.is_some() => {
-            components::read_file_root(cur, &root, place, &mut found.components)?
-        }
+        _ if place.generic.is_some() => components::read_file_root(cur, &root, place, &mut found)?,
         b"ImportExportXml" => parse_sections(cur, &root, &mut found)?,
         b"Entity" => {
-            let entity = parse_entity(cur, &root, &mut found.components)?;
+            let entity = parse_entity(cur, &root, &mut found)?;
             found.entities.push(entity);
         }
         b"optionset" => found.option_sets.push(parse_option_set(cur, &root)?),
         b"EntityRelationships" => parse_relationships(cur, &root, &mut found)?,
         b"EntityRelationship" => found.relationships.push(parse_relationship(cur, &root)?),
         name if components::is_group(name) || place.optional => {
-            components::read_file_root(cur, &root, place, &mut found.components)?
+            components::read_file_root(cur, &root, place, &mut found)?
         }
         _ => {
             return Err(cur.error_at(
@@ -67,7 +72,7 @@ fn parse_sections(
     while let Some(section) = cur.next_child()? {
         match section.name() {
             b"Entities" => each_child(cur, &section, "Entity", |cur, el| {
-                let entity = parse_entity(cur, el, &mut found.components)?;
+                let entity = parse_entity(cur, el, found)?;
                 found.entities.push(entity);
                 Ok(())
             })?,
@@ -78,7 +83,7 @@ fn parse_sections(
             b"EntityRelationships" => parse_relationships(cur, &section, found)?,
             // Email templates: only this top-level `<Templates>` holds them (a
             // ribbon has a `<Templates>` of its own).
-            b"Templates" => components::read_group(cur, &section, None, &mut found.components)?,
+            b"Templates" => components::read_group(cur, &section, None, found)?,
             b"SiteMap" => {
                 found
                     .components
@@ -86,7 +91,7 @@ fn parse_sections(
                 cur.skip(&section)?
             }
             name if components::is_group(name) => {
-                components::read_group(cur, &section, None, &mut found.components)?
+                components::read_group(cur, &section, None, found)?
             }
             // Languages, organization settings and sections dvlint does not read.
             _ => cur.skip(&section)?,
@@ -131,16 +136,16 @@ fn parse_relationships(
     })
 }
 
-/// A table; its forms, views and charts go to `components`.
+/// A table; its forms, views and charts go to `found`.
 fn parse_entity(
     cur: &mut XmlCursor<'_>,
     element: &Element<'_>,
-    components: &mut Vec<Component>,
+    found: &mut Components,
 ) -> Result<Entity, LoadError> {
     let mut name: Option<Spanned<String>> = None;
     let mut info: Option<EntityInfo> = None;
     let mut display_name = None;
-    let first_part = components.len();
+    let first_part = found.components.len();
     if !element.is_empty {
         while let Some(child) = cur.next_child()? {
             match child.name() {
@@ -150,7 +155,7 @@ fn parse_entity(
                 }
                 b"EntityInfo" => info = parse_entity_info(cur, &child)?.or(info),
                 b"FormXml" | b"SavedQueries" | b"Visualizations" => {
-                    components::read_group(cur, &child, None, components)?
+                    components::read_group(cur, &child, None, found)?
                 }
                 _ => cur.skip(&child)?,
             }
@@ -169,7 +174,7 @@ fn parse_entity(
         .or(info_name)
         .ok_or_else(|| cur.error_at(element.span.start, "<Entity> has no <Name>"))?;
     let logical_name = name.value.to_ascii_lowercase();
-    for part in &mut components[first_part..] {
+    for part in &mut found.components[first_part..] {
         part.tables = vec![logical_name.clone()];
     }
     Ok(Entity {

@@ -5,6 +5,7 @@
 mod compact;
 mod components;
 mod customizations;
+mod deployment;
 mod folder;
 pub mod git;
 mod manifest;
@@ -17,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::model::{PackageForm, Solution, Variant};
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span, Spanned};
 use components::{Generic, Place};
 use customizations::Components;
 use xml::XmlCursor;
@@ -228,7 +229,15 @@ fn load_files(
         let id = builder.add_file(files.as_mut(), &path)?;
         let source = Arc::clone(&builder.files[id.0 as usize]);
         let mut cur = XmlCursor::new(&source.text, id, &source.display_path);
-        let found = customizations::parse_file(&mut cur, &place)?;
+        let mut found = customizations::parse_file(&mut cur, &place)?;
+        if let Some(values) = &place.values {
+            // Read even when the definition is only a reference: a malformed file
+            // is refused in every case.
+            let value = builder.read_values(files.as_mut(), values)?;
+            if let Some((_, variable)) = found.variables.last_mut() {
+                variable.value = variable.value.take().or(value);
+            }
+        }
         builder.merge(found)?;
     }
     Ok(Solution {
@@ -241,6 +250,8 @@ fn load_files(
         option_sets: builder.option_sets,
         relationships: builder.relationships,
         components: builder.components,
+        environment_variables: builder.environment_variables,
+        connection_references: builder.connection_references,
     })
 }
 
@@ -397,6 +408,11 @@ fn generic_folder(
         let folder = format!("{dir}/{key}");
         let mut entries = files.list(&folder)?;
         entries.sort();
+        let values = if components::is_plural_of(plural, "environmentvariabledefinition") {
+            find_entry(files, &folder, &entries, deployment::VALUES_FILE, false)?
+        } else {
+            None
+        };
         let mut nested = Vec::new();
         for (name, is_dir) in entries {
             if is_dir {
@@ -407,12 +423,18 @@ fn generic_folder(
                 continue;
             };
             if components::is_plural_of(plural, stem) {
+                let kind = stem.to_ascii_lowercase();
+                let values = values
+                    .as_ref()
+                    .filter(|_| kind == "environmentvariabledefinition")
+                    .map(|name| format!("{folder}/{name}"));
                 let place = Place {
                     generic: Some(Generic {
-                        kind: stem.to_ascii_lowercase(),
+                        kind,
                         parents: parents.to_vec(),
                     }),
                     optional: true,
+                    values,
                     ..Place::default()
                 };
                 out.push((format!("{folder}/{name}"), place));
@@ -468,6 +490,8 @@ struct Builder {
     option_sets: BTreeMap<String, crate::model::OptionSet>,
     relationships: BTreeMap<String, crate::model::Relationship>,
     components: BTreeMap<String, crate::model::Component>,
+    environment_variables: BTreeMap<String, crate::model::EnvironmentVariable>,
+    connection_references: BTreeMap<String, crate::model::ConnectionReference>,
 }
 
 impl Builder {
@@ -498,9 +522,30 @@ impl Builder {
                  mark?); solution files are UTF-8",
             ));
         }
+        Ok(self.push_file(shown, text, digest))
+    }
+
+    fn push_file(&mut self, shown: String, text: String, digest: (u64, u32)) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile::read(shown, text, digest));
-        Ok(id)
+        id
+    }
+
+    /// The current value in an `environmentvariablevalues.json`. The file is
+    /// read whole: it is not XML, so the compactor must not blank what looks like
+    /// markup in a value.
+    fn read_values(
+        &mut self,
+        files: &mut dyn PackageFiles,
+        path: &str,
+    ) -> Result<Option<Spanned<String>>, LoadError> {
+        let shown = files.display(path);
+        let bytes = files.read(path)?;
+        let digest = (bytes.len() as u64, crc32fast::hash(&bytes));
+        let text = decode_utf8(&shown, bytes)?;
+        let id = self.push_file(shown, text, digest);
+        let source = &self.files[id.0 as usize];
+        deployment::json_value(&source.text, id, &source.display_path)
     }
 
     /// `what` defined at `again` when `first` defined it already: which one an
@@ -549,6 +594,14 @@ impl Builder {
             self.relationships
                 .entry(relationship.name.to_ascii_lowercase())
                 .or_insert(relationship);
+        }
+        // A second definition of one component is refused below, except the
+        // `_managed.xml` twin of unpacked "both" source: the first one counts.
+        for (key, variable) in found.variables {
+            self.environment_variables.entry(key).or_insert(variable);
+        }
+        for (key, reference) in found.references {
+            self.connection_references.entry(key).or_insert(reference);
         }
         for component in found.components {
             let id = component.id();

@@ -9,6 +9,8 @@ use dvlint::engine::{self, Outcome};
 use dvlint::model::Solution;
 use dvlint::policy::Policy;
 
+pub mod deployment;
+
 /// Zips a folder in memory, keeping its relative paths: the zip loader then reads
 /// exactly what the folder loader reads.
 pub fn zip_folder(root: &Path) -> Vec<u8> {

@@ -4,7 +4,7 @@
 
 mod support;
 
-pub use support::{dependencies, diff, meta, relation};
+pub use support::{dependencies, diff, meta, relation, settings};
 
 use std::cell::OnceCell;
 use std::sync::OnceLock;
@@ -217,6 +217,10 @@ registry! {
     "dependency-missing" => dependency_missing,
     "dependency-outdated" => dependency_outdated,
     "dependency-unmanaged" => dependency_unmanaged,
+    "environment-variable-unset" => environment_variable_unset,
+    "connection-reference-unset" => connection_reference_unset,
+    "settings-invalid-value" => settings_invalid_value,
+    "settings-unknown-entry" => settings_unknown_entry,
 }
 
 /// The metadata of every rule, parsed once from the embedded documents.

@@ -5,3 +5,4 @@ pub mod dependencies;
 pub mod diff;
 pub mod meta;
 pub mod relation;
+pub mod settings;

@@ -1,0 +1,73 @@
+//! A deployment settings entry that names no variable or connection reference of
+//! the solution: a typo, or a component since removed, whose value goes nowhere.
+
+use super::settings::applied;
+use super::{Context, Finding};
+use crate::model::Solution;
+
+pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(applied) = applied(ctx) else {
+        return;
+    };
+    let Some(settings) = applied.settings() else {
+        return;
+    };
+    let solutions: Vec<&Solution> = std::iter::once(ctx.candidate)
+        .chain(ctx.others.iter().copied())
+        .collect();
+    let solution = &ctx.candidate.manifest.unique_name.value;
+    for entry in &settings.variables {
+        let key = entry.schema_name.to_ascii_lowercase();
+        if solutions.iter().any(|s| s.environment_variables.contains_key(&key)) {
+            continue;
+        }
+        let names: Vec<&str> = ctx
+            .candidate
+            .environment_variables
+            .values()
+            .map(|v| v.schema_name.as_str())
+            .collect();
+        out.push(unknown(
+            settings.locate(entry.entry),
+            format!("environmentvariabledefinition/{key}"),
+            format!("`{}` names no environment variable of {solution}", entry.schema_name),
+            crate::policy::suggest(&entry.schema_name, &names),
+        ));
+    }
+    for entry in &settings.references {
+        let key = entry.logical_name.to_ascii_lowercase();
+        if solutions.iter().any(|s| s.connection_references.contains_key(&key)) {
+            continue;
+        }
+        let names: Vec<&str> = ctx
+            .candidate
+            .connection_references
+            .values()
+            .map(|r| r.logical_name.as_str())
+            .collect();
+        out.push(unknown(
+            settings.locate(entry.entry),
+            format!("connectionreference/{key}"),
+            format!("`{}` names no connection reference of {solution}", entry.logical_name),
+            crate::policy::suggest(&entry.logical_name, &names),
+        ));
+    }
+}
+
+fn unknown(
+    location: crate::source::Location,
+    component: String,
+    mut message: String,
+    close: Option<&str>,
+) -> Finding {
+    if let Some(close) = close {
+        message.push_str(&format!("; did you mean `{close}`?"));
+    }
+    Finding::new(message, location)
+        .component(component)
+        .label("this entry")
+        .help(
+            "fix the name, or drop the entry: its value is applied to nothing (`dvlint settings \
+             --from FILE` rewrites the file with exactly the solution's variables and references)",
+        )
+}

@@ -295,10 +295,14 @@ pub(crate) fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str>
     if name.len() > 64 {
         return None;
     }
+    let limit = |candidate: &str| (name.len().max(candidate.len()) / 3).max(1);
     candidates
         .iter()
+        // The distance is at least the difference in length: skip what cannot be close
+        // before paying for the comparison (a policy of 19 000 typos asks 30 rules each).
+        .filter(|candidate| name.len().abs_diff(candidate.len()) <= limit(candidate))
         .map(|candidate| (strsim::damerau_levenshtein(name, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= (name.len().max(candidate.len()) / 3).max(1))
+        .filter(|(distance, candidate)| *distance <= limit(candidate))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }

@@ -64,6 +64,21 @@ allow: []
 solutions: []
 #  - path: src/solutions/ContosoCore
 #    baseline: git:origin/main
+
+# The environments a release is deployed to (`dvlint check --environment NAME`
+# checks one): each one's Dataverse version, what is installed there (a list, or
+# the Web API's JSON of `solutions`), and the pac deployment settings used for it.
+# Paths are relative to this file.
+environments: {{}}
+#  test:
+#    version: "9.2.24012.198"
+#    solutions: envs/test-solutions.json
+#    settings: deploy/test.json
+#  prod:
+#    version: "9.2.24012.198"
+#    solutions:
+#      - {{ name: msdynce_Service, version: "9.0.5.56", managed: true, publisher: microsoftdynamics }}
+#    settings: deploy/prod/
 "#
     )
 }
@@ -75,6 +90,27 @@ mod tests {
     use crate::policy::Policy;
 
     #[test]
+    fn the_commented_environments_are_a_valid_example() {
+        let text = template();
+        let from = text.find("environments: {}").unwrap();
+        let example: String = text[from..]
+            .lines()
+            .skip(1)
+            .map(|line| line.strip_prefix('#').unwrap_or(line))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let text = format!("environments:\n{example}");
+        let policy = Policy::parse(std::path::Path::new("dvlint.yaml"), &text, &rules::ids())
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let names: Vec<&str> = policy
+            .environments
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(names, ["test", "prod"]);
+    }
+
+    #[test]
     fn the_template_is_a_valid_policy_holding_the_defaults() {
         let text = template();
         let policy = Policy::parse(std::path::Path::new("dvlint.yaml"), &text, &rules::ids())
@@ -82,6 +118,7 @@ mod tests {
         assert!(policy.target_package_version.is_none());
         assert_eq!(policy.fail_on, Some(crate::diagnostic::Severity::Error));
         assert!(policy.allow.is_empty() && policy.solutions.is_empty());
+        assert!(policy.environments.is_empty());
         for meta in rules::catalogue() {
             assert_eq!(
                 policy.level_of(meta.id),

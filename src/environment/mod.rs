@@ -3,11 +3,13 @@
 //! (listed in the policy, or the Web API's JSON saved by the pipeline), and the
 //! pac deployment settings used for it. Read once per run, before any rule runs;
 //! every file is validated whole, so that a typo is an error naming its line,
-//! never a silently empty setting.
+//! never a silently empty setting. [`template`] writes the settings file of a
+//! solution (`dvlint settings`).
 
 mod fields;
 pub mod installed;
 pub mod settings;
+pub mod template;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -33,6 +33,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, RunError> {
     match cli.command {
         Command::Check(args) => commands::check::run(args, out),
         Command::Components(args) => commands::components::run(&args, out),
+        Command::Settings(args) => {
+            commands::settings::run(&args, out, &mut std::io::stderr().lock())
+        }
         Command::Rules => commands::rules::run(out),
         Command::Init { path, force } => commands::init::run(&path, force, out),
         Command::Explain { rule } => commands::explain::run(&rule, out),

@@ -33,6 +33,28 @@ pub enum Command {
     /// only as references (`unmodified="1"`) are marked. `--format json` gives the
     /// same list for scripts.
     Components(ComponentsArgs),
+    /// Write the deployment settings template of one package, as `pac solution
+    /// create-settings` does.
+    ///
+    /// Every environment variable the package defines, with its default value as
+    /// `Value` ("" when it has none; not the current value an export may carry
+    /// from its own environment), and every connection reference, with an
+    /// empty `ConnectionId` and its connector as `ConnectorId`, under the names
+    /// the package writes. `pac solution import --settings-file` reads it, and so
+    /// does an environment's `settings` in dvlint.yaml. Both lists are sorted by
+    /// name, ignoring case (pac keeps no documented order; a sorted file diffs
+    /// well); the JSON is indented by two spaces, ends with a line break, and
+    /// escapes only what JSON requires (`/` and non-ASCII text stay as written).
+    ///
+    /// With `--from FILE`, the values of an existing settings file are kept for
+    /// what is still in the package (a variable's `Value`, a reference's
+    /// `ConnectionId`; the `ConnectorId` is always the package's), what is new is
+    /// added with its default, and what is gone is dropped. Each change is a line
+    /// on stderr, then how many entries kept their values. Names match ignoring
+    /// case; the package's spelling is written. The file must exist and be valid:
+    /// a malformed one stops the run (exit code 2) with its line and column, and
+    /// nothing is written.
+    Settings(SettingsArgs),
     /// List every rule with its default severity and summary.
     Rules,
     /// Print a rule's documentation.
@@ -88,6 +110,21 @@ pub struct ComponentsArgs {
     /// Output format printed on stdout.
     #[arg(long, value_enum, default_value_t = ComponentsFormat::Human)]
     pub format: ComponentsFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SettingsArgs {
+    /// The package: an exported `.zip`, an unpacked solution folder (or a folder
+    /// holding exactly one), or an extracted export.
+    pub path: PathBuf,
+    /// Write the settings to this file (whole or not at all) instead of stdout.
+    /// It may be the `--from` file, which is then rewritten; it may not be the
+    /// package or lie inside its solution folder.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An existing settings file whose values to keep.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
 }
 
 /// What `dvlint components` prints.

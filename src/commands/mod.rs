@@ -10,3 +10,4 @@ pub(crate) mod init;
 pub(crate) mod input;
 pub(crate) mod output;
 pub(crate) mod rules;
+pub(crate) mod settings;

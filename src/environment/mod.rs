@@ -3,11 +3,13 @@
 //! (listed in the policy, or the Web API's JSON saved by the pipeline), and the
 //! pac deployment settings used for it. Read once per run, before any rule runs;
 //! every file is validated whole, so that a typo is an error naming its line,
-//! never a silently empty setting.
+//! never a silently empty setting. [`template`] writes the settings file of a
+//! solution (`dvlint settings`).
 
 mod fields;
 pub mod installed;
 pub mod settings;
+pub mod template;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -90,22 +92,24 @@ impl Environment {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnvironmentError {
-    #[error("cannot read {what} `{}` (named at {at}): {source}", .path.display())]
+    #[error("cannot read {what} `{}`{}: {source}", .path.display(), named_at(.at.as_ref()))]
     Read {
         what: &'static str,
         path: PathBuf,
-        at: PolicyLocation,
+        /// Where the policy names the file; `None` for one named on the command line.
+        at: Option<PolicyLocation>,
         source: std::io::Error,
     },
     #[error(
-        "{what} `{}` is too large: over {} MiB (named at {at})",
+        "{what} `{}` is too large: over {} MiB{}",
         .path.display(),
-        MAX_FILE_SIZE / (1024 * 1024)
+        MAX_FILE_SIZE / (1024 * 1024),
+        named_at(.at.as_ref())
     )]
     TooLarge {
         what: &'static str,
         path: PathBuf,
-        at: PolicyLocation,
+        at: Option<PolicyLocation>,
     },
     #[error("invalid {what} `{}`{}", .path.display(), render_problems(.path, .problems))]
     Invalid {
@@ -115,6 +119,11 @@ pub enum EnvironmentError {
     },
     #[error("{0}")]
     Unknown(String),
+}
+
+/// ` (named at dvlint.yaml:12:15)`, for a file the policy names.
+fn named_at(at: Option<&PolicyLocation>) -> String {
+    at.map(|at| format!(" (named at {at})")).unwrap_or_default()
 }
 
 fn render_problems(path: &Path, problems: &[JsonError]) -> String {
@@ -146,17 +155,18 @@ impl FileKind {
     }
 }
 
-/// Reads a whole file named by the policy, refusing one over [`MAX_FILE_SIZE`]
-/// (and never reading past it, whatever its metadata says).
+/// Reads a whole file named by the policy (`at`) or on the command line (`None`),
+/// refusing one over [`MAX_FILE_SIZE`] (and never reading past it, whatever its
+/// metadata says).
 fn read_file(
     path: &Path,
     kind: FileKind,
-    at: &PolicyLocation,
+    at: Option<&PolicyLocation>,
 ) -> Result<Arc<SourceFile>, EnvironmentError> {
     let read_error = |source| EnvironmentError::Read {
         what: kind.what(),
         path: path.to_path_buf(),
-        at: at.clone(),
+        at: at.cloned(),
         source,
     };
     let file = std::fs::File::open(path).map_err(read_error)?;
@@ -168,7 +178,7 @@ fn read_file(
         return Err(EnvironmentError::TooLarge {
             what: kind.what(),
             path: path.to_path_buf(),
-            at: at.clone(),
+            at: at.cloned(),
         });
     }
     let text = String::from_utf8(bytes).map_err(|error| {
@@ -233,7 +243,7 @@ fn load_one(policy: &Policy, entry: &EnvironmentEntry) -> Result<Environment, En
                 .collect(),
         ),
         Some(InstalledSource::File(path)) => {
-            let file = read_file(&path.value, FileKind::Solutions, &path.at)?;
+            let file = read_file(&path.value, FileKind::Solutions, Some(&path.at))?;
             Some(
                 installed::parse(&file).map_err(|problems| EnvironmentError::Invalid {
                     what: FileKind::Solutions.what(),

@@ -163,8 +163,21 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<DeploymentSettings, Vec<JsonError
     }
 }
 
-/// Reads one settings file from disk.
+/// Reads one settings file from disk, named by the policy at `at`.
 pub fn read(path: &Path, at: &PolicyLocation) -> Result<DeploymentSettings, EnvironmentError> {
+    read_named(path, Some(at))
+}
+
+/// Reads one settings file named on the command line (`dvlint settings --from`):
+/// the same size limit and messages as [`read`], without a place in a policy.
+pub fn read_path(path: &Path) -> Result<DeploymentSettings, EnvironmentError> {
+    read_named(path, None)
+}
+
+fn read_named(
+    path: &Path,
+    at: Option<&PolicyLocation>,
+) -> Result<DeploymentSettings, EnvironmentError> {
     let file = read_file(path, FileKind::Settings, at)?;
     parse(&file).map_err(|problems| EnvironmentError::Invalid {
         what: FileKind::Settings.what(),
@@ -181,7 +194,7 @@ pub(super) fn load(path: &Path, at: &PolicyLocation) -> Result<Settings, Environ
     let read_error = |source| EnvironmentError::Read {
         what: "deployment settings folder",
         path: path.to_path_buf(),
-        at: at.clone(),
+        at: Some(at.clone()),
         source,
     };
     let mut names = Vec::new();
@@ -251,6 +264,42 @@ mod tests {
                 .connector_id
                 .as_deref(),
             Some("/providers/Microsoft.PowerApps/apis/shared_office365")
+        );
+    }
+
+    #[test]
+    fn a_file_named_on_the_command_line_is_read_with_the_same_limits_and_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.json");
+        let message = read_path(&missing).unwrap_err().to_string();
+        assert!(
+            message.starts_with(&format!(
+                "cannot read deployment settings `{}`: ",
+                missing.display()
+            )),
+            "{message}"
+        );
+        assert!(!message.contains("named at"), "{message}");
+        let large = dir.path().join("large.json");
+        let file = std::fs::File::create(&large).unwrap();
+        file.set_len(super::super::MAX_FILE_SIZE + 1).unwrap();
+        let message = read_path(&large).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!(
+                "deployment settings `{}` is too large: over 16 MiB",
+                large.display()
+            )
+        );
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\"EnvironmentVariables\": 1}").unwrap();
+        let message = read_path(&bad).unwrap_err().to_string();
+        assert!(
+            message.ends_with(&format!(
+                "{}:1:26: `EnvironmentVariables` must be an array, not a number",
+                bad.display()
+            )),
+            "{message}"
         );
     }
 

@@ -1257,6 +1257,9 @@ environments:
   \"\": { version: \"9.2\" }
   \"prod\\t\": { version: \"9.2\" }
   test-eu_2: { version: \"9.2\" }
+  \"eu/prod\": { version: \"9.2\" }
+  \"prod\\e[31m\": { version: \"9.2\" }
+  prüfung: { version: \"9.2\" }
 ";
     assert_eq!(
         problems(text),
@@ -1275,6 +1278,17 @@ environments:
                 4,
                 3,
                 "invalid environment name `prod\t`; use letters, digits, `-` or `_`".to_owned()
+            ),
+            (
+                6,
+                3,
+                "invalid environment name `eu/prod`; use letters, digits, `-` or `_`".to_owned()
+            ),
+            (
+                7,
+                3,
+                "invalid environment name `prod\u{1b}[31m`; use letters, digits, `-` or `_`"
+                    .to_owned()
             ),
         ]
     );

@@ -147,7 +147,8 @@ impl FileKind {
 }
 
 /// Reads a whole file named by the policy, refusing one over [`MAX_FILE_SIZE`]
-/// (and never reading past it, whatever its metadata says).
+/// unread (and never reading past it, whatever its metadata says), and anything
+/// but a regular file: opening a named pipe waits for a writer forever.
 fn read_file(
     path: &Path,
     kind: FileKind,
@@ -159,17 +160,28 @@ fn read_file(
         at: at.clone(),
         source,
     };
+    let too_large = || EnvironmentError::TooLarge {
+        what: kind.what(),
+        path: path.to_path_buf(),
+        at: at.clone(),
+    };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(read_error(std::io::Error::other(
+            "not a regular file (a folder, pipe, socket or device)",
+        )));
+    }
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
     let file = std::fs::File::open(path).map_err(read_error)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
+    // The metadata can lie: a file still growing.
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(EnvironmentError::TooLarge {
-            what: kind.what(),
-            path: path.to_path_buf(),
-            at: at.clone(),
-        });
+        return Err(too_large());
     }
     let text = String::from_utf8(bytes).map_err(|error| {
         let valid = String::from_utf8_lossy(&error.as_bytes()[..error.utf8_error().valid_up_to()])

@@ -152,7 +152,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<DeploymentSettings, Vec<JsonError
             });
         }
     }
-    if fields.problems.is_empty() {
+    if !fields.has_problems() {
         Ok(DeploymentSettings {
             file: Arc::clone(file),
             variables,

@@ -1943,6 +1943,15 @@ fn malformed_environment_files_are_errors_at_their_place() {
             &invalid("latin1.json"),
             "envs/latin1.json:1:11: the file is not valid utf-8",
         ]);
+        // Columns on the first line are the editor's, which hides the BOM.
+        let bom = format!("\u{feff}{}", kind.list("3"));
+        with_file(root, kind, "bom-error.json", bom.as_bytes()).fails_with(&[&format!(
+            "envs/bom-error.json:1:{}: ",
+            kind.list("").len() - 1
+        )]);
+        let bom = b"\xef\xbb\xbf{\"a\": \"caf\xe9\"}";
+        with_file(root, kind, "bom-latin1.json", bom)
+            .fails_with(&["envs/bom-latin1.json:1:11: the file is not valid utf-8"]);
         // A BOM anywhere but first is not whitespace.
         with_file(root, kind, "late-bom.json", "[\u{feff}]".as_bytes()).fails_with(&[
             "envs/late-bom.json:1:2: expected a value; unexpected character `\u{feff}`",

@@ -184,9 +184,9 @@ fn read_file(
         return Err(too_large());
     }
     let text = String::from_utf8(bytes).map_err(|error| {
-        let valid = String::from_utf8_lossy(&error.as_bytes()[..error.utf8_error().valid_up_to()])
-            .into_owned();
-        let (line, column) = crate::source::line_col(&valid, valid.len());
+        let valid = String::from_utf8_lossy(&error.as_bytes()[..error.utf8_error().valid_up_to()]);
+        let valid = valid.strip_prefix(BOM).unwrap_or(&valid);
+        let (line, column) = crate::source::line_col(valid, valid.len());
         EnvironmentError::Invalid {
             what: kind.what(),
             path: path.to_path_buf(),
@@ -197,8 +197,16 @@ fn read_file(
             }],
         }
     })?;
+    // Editors hide a byte-order mark: without it, the columns of the first line
+    // are the ones they show, as in the package's files.
+    let mut text = text;
+    if text.starts_with(BOM) {
+        text.drain(..BOM.len());
+    }
     Ok(SourceFile::new(path.display().to_string(), text))
 }
+
+const BOM: &str = "\u{feff}";
 
 /// The environments to check against: those named by `--environment`, or every
 /// one the policy lists. A name the policy does not list is an error.

@@ -314,7 +314,13 @@ impl Parser<'_> {
                 return Err(self.error_at(self.at, "expected a digit in the exponent"));
             }
         }
-        Ok(self.text[start..self.at].to_owned())
+        let written = &self.text[start..self.at];
+        // RFC 8259 lets a reader limit the range; serde_json refuses what is past
+        // a double's (`1e400`), as .NET's readers do, and so does this one.
+        if written.parse::<f64>().is_ok_and(f64::is_infinite) {
+            return Err(self.error_at(start, format!("number `{written}` out of range")));
+        }
+        Ok(written.to_owned())
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -438,6 +444,10 @@ mod tests {
         assert!(error.message.contains("expected `:`"), "{error}");
         let error = parse("[1, 2").unwrap_err();
         assert!(error.message.contains("end of file"), "{error}");
+        let error = parse("[1, 666E66666]").unwrap_err();
+        assert_eq!(error.to_string(), "1:5: number `666E66666` out of range");
+        // Below a double's smallest, a number is 0, not out of range.
+        assert!(parse("[1e-400, 1.7976931348623157e308]").is_ok());
         for bad in [
             "",
             "01",
@@ -448,6 +458,9 @@ mod tests {
             "tru",
             "1 2",
             "\"\\ud800\"",
+            "1e400",
+            "[-1E+309]",
+            &format!("1{}", "0".repeat(309)),
         ] {
             assert!(parse(bad).is_err(), "{bad:?} was accepted");
         }

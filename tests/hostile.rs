@@ -1829,7 +1829,7 @@ impl EnvFile {
         match self {
             EnvFile::Solutions => format!(
                 "{{\"uniquename\":\"cts_solution{i:06}\",\"version\":\"1.0.{i}.0\",\"ismanaged\":{},\"publisherid\":{{\"uniquename\":\"contoso\"}}}}",
-                i % 2 == 0
+                i.is_multiple_of(2)
             ),
             EnvFile::Settings => format!(
                 "{{\"SchemaName\":\"cts_variable{i:06}\",\"Value\":\"https://contoso.example/api/{i:06}\"}}"

@@ -2,7 +2,7 @@
 """Builds the fuzz targets' seed corpora in fuzz/corpus/<target>/ from the rule
 fixtures, the examples and ../shared/corpus (real packages). Seeds over a size
 cap are left out: libFuzzer mutates small inputs far faster."""
-import hashlib, io, os, pathlib, sys, zipfile
+import hashlib, io, json, os, pathlib, re, sys, zipfile
 
 here = pathlib.Path(__file__).resolve().parent
 root = here.parent
@@ -51,6 +51,44 @@ def component_kind(rel):
             return 2 * index + 1
     return None
 
+# What json_reader, solutions_file and settings_file start from: every JSON file,
+# and for every manifest and customizations file, the Web API listing of the
+# solutions it requires and the deployment settings `pac solution create-settings`
+# would write for its variables and connection references.
+REQUIRED = re.compile(rb'<Required\b[^>]*?\bsolution="([^"(]+?)\s*\(([^)"]*)\)"')
+VARIABLE = re.compile(rb'<environmentvariabledefinition\b[^>]*?\bschemaname="([^"]+)"')
+REFERENCE = re.compile(rb'<connectionreference\b[^>]*?\bconnectionreferencelogicalname="([^"]+)"')
+
+def save_json(data):
+    save("json_reader", data)
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return
+    if isinstance(doc, dict):
+        keys = {k.lower() for k in doc}
+        if "value" in keys:
+            save("solutions_file", data)
+        if keys & {"environmentvariables", "connectionreferences"}:
+            save("settings_file", data)
+
+def derived_seeds(xml):
+    required = sorted(set(REQUIRED.findall(xml)))
+    if required:
+        rows = [{"@odata.etag": f'W/"{i}"', "uniquename": n.decode("utf-8", "replace"),
+                 "version": v.decode("utf-8", "replace"), "ismanaged": True,
+                 "publisherid": {"uniquename": "microsoftdynamics"}} for i, (n, v) in enumerate(required)]
+        save_json(json.dumps({"@odata.context": "https://org.crm.dynamics.com/api/data/v9.2/$metadata#solutions", "value": rows}, indent=2).encode())
+    variables = sorted(set(VARIABLE.findall(xml)))
+    references = sorted(set(REFERENCE.findall(xml)))
+    if variables or references:
+        doc = {
+            "EnvironmentVariables": [{"SchemaName": v.decode("utf-8", "replace"), "Value": ""} for v in variables],
+            "ConnectionReferences": [{"LogicalName": r.decode("utf-8", "replace"), "ConnectionId": "",
+                                      "ConnectorId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps"} for r in references],
+        }
+        save_json(("\ufeff" + json.dumps(doc, indent=2)).encode())
+
 def save(target, data):
     if len(data) > CAP:
         return
@@ -86,25 +124,35 @@ for source in sources:
                         k = kind(pathlib.PurePosixPath(member))
                         if k is not None:
                             save("xml_file", bytes([k]) + z.read(member))
+                            derived_seeds(z.read(member))
             except zipfile.BadZipFile:
                 pass
+        elif lower.endswith(".json"):
+            save_json(path.read_bytes())
         elif lower.endswith(".xml"):
             k = kind(rel)
             if k is not None:
                 save("xml_file", bytes([k]) + path.read_bytes())
+            derived_seeds(path.read_bytes())
             k = component_kind(rel)
             if k is not None:
                 save("component_file", bytes([k]) + path.read_bytes())
         elif lower.endswith((".yaml", ".yml")):
             save("policy", path.read_bytes())
 
-# Policies: the YAML examples of the README and the design notes.
-import re
+# Policies: the YAML examples of the README and the design notes; JSON: theirs.
 for doc in (root / "README.md", root.parent / "shared" / "DESIGN.md"):
     if doc.exists():
         for block in re.findall(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
             save("policy", block.encode())
+        for block in re.findall(r"```json\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
+            save_json(block.encode())
+# And every input that once crashed a target, or was written to show an edge.
+for target in ("json_reader", "solutions_file", "settings_file"):
+    for path in sorted((here / "regressions" / target).glob("*")):
+        save(target, path.read_bytes())
 
-for target in ("zip_package", "xml_file", "component_file", "policy"):
+for target in ("zip_package", "xml_file", "component_file", "policy",
+               "json_reader", "solutions_file", "settings_file"):
     count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
     print(f"{target}: {count} seeds")

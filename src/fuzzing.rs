@@ -7,11 +7,15 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::engine;
+use crate::engine::{self, Outcome};
 use crate::model::Solution;
 use crate::package;
 use crate::policy::Policy;
 use crate::report::{self, SolutionReport};
+
+mod environment;
+
+pub use environment::{json_reader, settings_file, solutions_file};
 
 /// Arbitrary bytes as an exported zip.
 pub fn zip_package(data: &[u8]) {
@@ -135,24 +139,29 @@ fn exercise(solution: &Solution) {
         // Each way round: removals blame the baseline, changes the candidate.
         for (candidate, baseline) in [(solution, baseline), (baseline, solution)] {
             let outcome = engine::check(candidate, Some(baseline), &policy);
-            let reports = [SolutionReport {
-                candidate,
-                baseline: Some(baseline),
-                diagnostics: &outcome.diagnostics,
-                allowed: outcome.allowed,
-                rules_run: &outcome.rules_run,
-            }];
-            let style = report::human::Style {
-                color: false,
-                width: 80,
-            };
-            let _ = report::human::render(&reports, style);
-            let _ = report::json::render(&reports);
-            let _ = report::sarif::render(&reports);
-            let _ = report::github::render(&reports);
-            let _ = report::junit::render(&reports);
+            render(candidate, Some(baseline), &outcome);
         }
     }
+}
+
+/// Renders one candidate's findings in every output format.
+fn render(candidate: &Solution, baseline: Option<&Solution>, outcome: &Outcome) {
+    let reports = [SolutionReport {
+        candidate,
+        baseline,
+        diagnostics: &outcome.diagnostics,
+        allowed: outcome.allowed,
+        rules_run: &outcome.rules_run,
+    }];
+    let style = report::human::Style {
+        color: false,
+        width: 80,
+    };
+    let _ = report::human::render(&reports, style);
+    let _ = report::json::render(&reports);
+    let _ = report::sarif::render(&reports);
+    let _ = report::github::render(&reports);
+    let _ = report::junit::render(&reports);
 }
 
 /// A zip of `members`, stored uncompressed (fast to build for every input).

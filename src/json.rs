@@ -4,13 +4,20 @@
 //! the value, not at the end of the file as serde would say.
 //!
 //! It accepts exactly RFC 8259 JSON (a leading byte-order mark aside), checked
-//! against serde_json by a fuzz target, and bounds nesting depth so that hostile
-//! input ends in an error, not a stack overflow.
+//! against serde_json by a fuzz target, and bounds nesting depth and the number
+//! of values so that hostile input ends in an error, not a stack overflow or
+//! gigabytes of memory.
 
 use std::fmt;
 
 /// Deeper nesting than this is refused. The files read here are two levels deep.
 pub const MAX_DEPTH: usize = 64;
+
+/// More values and keys than this are refused. Each one costs 50 to 100 bytes of
+/// memory, so that a file within the environment's size limit (16 MiB) can no
+/// longer take gigabytes as `[0,0,0,…]`; a listing of 100 000 solutions has
+/// about 1.2 million.
+pub const MAX_NODES: usize = 2_000_000;
 
 /// A value and the byte range it was written at.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +85,7 @@ pub fn parse(text: &str) -> Result<Json, JsonError> {
         text,
         bytes: text.as_bytes(),
         at: skip,
+        nodes: 0,
     };
     parser.whitespace();
     let value = parser.value(0)?;
@@ -92,6 +100,8 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    /// Values and keys read so far.
+    nodes: usize,
 }
 
 impl Parser<'_> {
@@ -134,7 +144,22 @@ impl Parser<'_> {
         }
     }
 
+    /// Counts one more value or key against [`MAX_NODES`].
+    fn node(&mut self) -> Result<(), JsonError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(self.error_at(
+                self.at,
+                format!(
+                    "more than {MAX_NODES} values and keys; a file dvlint reads holds far fewer"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+        self.node()?;
         let start = self.at;
         let kind = match self.peek() {
             Some(b'{') => self.object(depth)?,
@@ -185,6 +210,7 @@ impl Parser<'_> {
                     ..found
                 });
             }
+            self.node()?;
             let key = self.string()?;
             self.whitespace();
             self.expect(b':', "`:`")?;
@@ -288,7 +314,13 @@ impl Parser<'_> {
                 return Err(self.error_at(self.at, "expected a digit in the exponent"));
             }
         }
-        Ok(self.text[start..self.at].to_owned())
+        let written = &self.text[start..self.at];
+        // RFC 8259 lets a reader limit the range; serde_json refuses what is past
+        // a double's (`1e400`), as .NET's readers do, and so does this one.
+        if written.parse::<f64>().is_ok_and(f64::is_infinite) {
+            return Err(self.error_at(start, format!("number `{written}` out of range")));
+        }
+        Ok(written.to_owned())
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -412,6 +444,10 @@ mod tests {
         assert!(error.message.contains("expected `:`"), "{error}");
         let error = parse("[1, 2").unwrap_err();
         assert!(error.message.contains("end of file"), "{error}");
+        let error = parse("[1, 666E66666]").unwrap_err();
+        assert_eq!(error.to_string(), "1:5: number `666E66666` out of range");
+        // Below a double's smallest, a number is 0, not out of range.
+        assert!(parse("[1e-400, 1.7976931348623157e308]").is_ok());
         for bad in [
             "",
             "01",
@@ -422,6 +458,9 @@ mod tests {
             "tru",
             "1 2",
             "\"\\ud800\"",
+            "1e400",
+            "[-1E+309]",
+            &format!("1{}", "0".repeat(309)),
         ] {
             assert!(parse(bad).is_err(), "{bad:?} was accepted");
         }
@@ -435,5 +474,22 @@ mod tests {
         assert!(error.message.contains("nested deeper"), "{error}");
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn values_and_keys_are_counted() {
+        // The array and its items.
+        let items = |n: usize| format!("[{}]", vec!["0"; n].join(","));
+        assert!(parse(&items(MAX_NODES - 1)).is_ok());
+        let error = parse(&items(MAX_NODES)).unwrap_err();
+        assert!(
+            error.message.starts_with("more than 2000000 values"),
+            "{error}"
+        );
+        assert_eq!(error.column, 2 * MAX_NODES, "{error}");
+        // An object's members count twice: their key and their value.
+        let members = |n: usize| format!("{{{}}}", vec!["\"\":0"; n].join(","));
+        assert!(parse(&members(MAX_NODES / 2 - 1)).is_ok());
+        assert!(parse(&members(MAX_NODES / 2)).is_err());
     }
 }

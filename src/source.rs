@@ -21,7 +21,7 @@ pub struct SourceFile {
 }
 
 /// Bytes per block of the sparse line index: finding a line scans at most one block.
-const BLOCK: usize = 64 * 1024;
+const BLOCK: usize = 4 * 1024;
 
 /// For each block of [`BLOCK`] bytes: how many newlines come before it, and where
 /// the line holding its first byte starts.
@@ -29,7 +29,15 @@ const BLOCK: usize = 64 * 1024;
 struct LineIndex {
     newlines_before: Vec<usize>,
     line_start_at: Vec<usize>,
+    /// Characters from that line's start to the block's start: a column on a line
+    /// of megabytes is then counted from its block, not from the line's start.
+    chars_into_line: Vec<usize>,
     newlines: usize,
+}
+
+/// Characters in a byte range of UTF-8, whatever its ends: the bytes that start one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
@@ -40,18 +48,25 @@ impl LineIndex {
     fn new(text: &str) -> Self {
         let mut newlines_before = Vec::with_capacity(text.len() / BLOCK + 1);
         let mut line_start_at = Vec::with_capacity(text.len() / BLOCK + 1);
-        let (mut newlines, mut line_start) = (0, 0);
+        let mut chars_into_line = Vec::with_capacity(text.len() / BLOCK + 1);
+        let (mut newlines, mut line_start, mut chars) = (0, 0, 0);
         for (k, block) in text.as_bytes().chunks(BLOCK).enumerate() {
             newlines_before.push(newlines);
             line_start_at.push(line_start);
+            chars_into_line.push(chars);
             newlines += count_newlines(block);
-            if let Some(last) = block.iter().rposition(|&b| b == b'\n') {
-                line_start = k * BLOCK + last + 1;
+            match block.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    line_start = k * BLOCK + last + 1;
+                    chars = count_chars(&block[last + 1..]);
+                }
+                None => chars += count_chars(block),
             }
         }
         Self {
             newlines_before,
             line_start_at,
+            chars_into_line,
             newlines,
         }
     }
@@ -152,8 +167,24 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset into `text`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let (index, start) = self.line_of(offset);
-        (index + 1, self.text[start..offset].chars().count() + 1)
+        let (index, _) = self.line_of(offset);
+        (index + 1, self.column_of(offset) + 1)
+    }
+
+    /// Characters between the start of the line holding `offset` and `offset`:
+    /// at most one block is counted, however long the line.
+    pub fn column_of(&self, offset: usize) -> usize {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let (_, start) = self.line_of(offset);
+        let bytes = self.text.as_bytes();
+        let block = offset / BLOCK;
+        let block_start = block * BLOCK;
+        match self.lines().chars_into_line.get(block) {
+            Some(&before) if start < block_start => {
+                before + count_chars(&bytes[block_start..offset])
+            }
+            _ => count_chars(&bytes[start..offset]),
+        }
     }
 }
 
@@ -271,6 +302,28 @@ mod tests {
         {
             let expected = starts.get(index).copied().unwrap_or(text.len());
             assert_eq!(file.line_start(index), expected, "line {index}");
+        }
+    }
+
+    #[test]
+    fn columns_on_a_line_longer_than_a_block_are_exact() {
+        let mut text = "ab\n".to_owned();
+        for i in 0..BLOCK * 2 {
+            text.push(if i % 7 == 0 { 'é' } else { 'x' });
+        }
+        text.push('\n');
+        text.push_str(&"y".repeat(10));
+        let file = SourceFile::new("long.json".to_owned(), text.clone());
+        for offset in
+            (0..=text.len())
+                .step_by(4999)
+                .chain([text.len(), BLOCK, BLOCK + 1, 2 * BLOCK + 3])
+        {
+            assert_eq!(
+                file.line_col(offset),
+                line_col(&text, offset),
+                "offset {offset}"
+            );
         }
     }
 

@@ -44,3 +44,18 @@ fn component_file_regressions() {
 fn policy_regressions() {
     replay("policy", dvlint::fuzzing::policy);
 }
+
+#[test]
+fn json_reader_regressions() {
+    replay("json_reader", dvlint::fuzzing::json_reader);
+}
+
+#[test]
+fn solutions_file_regressions() {
+    replay("solutions_file", dvlint::fuzzing::solutions_file);
+}
+
+#[test]
+fn settings_file_regressions() {
+    replay("settings_file", dvlint::fuzzing::settings_file);
+}

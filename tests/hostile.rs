@@ -1,8 +1,9 @@
 //! Hostile input: the real `dvlint` binary on packages and policies built to hurt it.
 //! Every case is built at test time (no big fixtures in the repository) and must end
 //! cleanly — exit 0 or 1 with a correct result, or exit 2 with a message naming the
-//! file and saying what is wrong — within 2 s and 256 MB, and never read or write
-//! outside the package and the report. Memory is measured with GNU time
+//! file and saying what is wrong — within 2 s (10 s for the few runs that read
+//! megabytes on purpose) and 256 MB, and never read or write outside the package
+//! and the report. Memory is measured with GNU time
 //! (`/usr/bin/time -f %M`); without it the memory bound is skipped, with a note.
 //! `cargo test --test hostile -- --nocapture` prints what each run took.
 
@@ -84,6 +85,7 @@ struct Run {
     elapsed: Duration,
     /// Peak resident set, when GNU time is there to measure it.
     rss_kb: Option<u64>,
+    max_time: Duration,
 }
 
 fn gnu_time() -> bool {
@@ -97,6 +99,12 @@ fn gnu_time() -> bool {
 /// Runs `dvlint args` in `cwd` and checks the bounds every run must keep: no panic,
 /// a clean exit code, under [`MAX_SECONDS`] and [`MAX_RSS_KB`].
 fn dvlint(label: &str, args: &[&str], cwd: &Path) -> Run {
+    dvlint_within(label, args, cwd, MAX_SECONDS)
+}
+
+/// [`dvlint`] with another time bound, for a run that reads megabytes on purpose:
+/// a guard of ten times what the release build takes, not a race.
+fn dvlint_within(label: &str, args: &[&str], cwd: &Path, max_time: Duration) -> Run {
     let measured = gnu_time();
     let rss_file = tempfile::NamedTempFile::new().unwrap();
     let mut command = if measured {
@@ -127,6 +135,7 @@ fn dvlint(label: &str, args: &[&str], cwd: &Path) -> Run {
         output,
         elapsed,
         rss_kb,
+        max_time,
     };
     run.report();
     run.assert_bounded();
@@ -175,7 +184,7 @@ impl Run {
             self.code()
         );
         assert!(
-            self.elapsed < MAX_SECONDS,
+            self.elapsed < self.max_time,
             "took {:?}: {context}",
             self.elapsed
         );
@@ -367,8 +376,18 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
                 walk(&path, out);
                 "folder".to_owned()
             } else if kind.is_file() {
-                let bytes = std::fs::read(&path).unwrap();
-                format!("{} bytes, crc {:08x}", bytes.len(), crc32fast::hash(&bytes))
+                let metadata = entry.metadata().unwrap();
+                if metadata.len() > 64 << 20 {
+                    // A sparse terabyte is not read: its size and time say enough.
+                    format!(
+                        "{} bytes, modified {:?}",
+                        metadata.len(),
+                        metadata.modified().ok()
+                    )
+                } else {
+                    let bytes = std::fs::read(&path).unwrap();
+                    format!("{} bytes, crc {:08x}", bytes.len(), crc32fast::hash(&bytes))
+                }
             } else {
                 "special".to_owned()
             };
@@ -1767,4 +1786,357 @@ fn component_files_are_bounded_and_checked() {
     );
     dvlint("one assembly version twice", &["check", "rebuilt"], root)
         .fails_with(&["plug-in assembly `pluginassembly/cts.plugins` is defined twice"]);
+}
+
+// ---------------------------------------------------------------------------
+// Environment files: installed solutions and deployment settings
+// ---------------------------------------------------------------------------
+
+/// A fixture package that needs `msdynce_Service` and `CreatorKitCore`.
+const NEEDS_TWO: &str = "tests/fixtures/dependency-missing/ok-installed-web-api/candidate";
+
+/// Which file of an environment a case is about.
+#[derive(Debug, Clone, Copy)]
+enum EnvFile {
+    Solutions,
+    Settings,
+}
+
+impl EnvFile {
+    const BOTH: [EnvFile; 2] = [EnvFile::Solutions, EnvFile::Settings];
+
+    fn key(self) -> &'static str {
+        match self {
+            EnvFile::Solutions => "solutions",
+            EnvFile::Settings => "settings",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            EnvFile::Solutions => "solutions file",
+            EnvFile::Settings => "deployment settings",
+        }
+    }
+
+    /// Where the policy names the file: `dvlint.yaml:4:<column>`.
+    fn named_at(self) -> String {
+        format!("dvlint.yaml:4:{}", self.key().len() + 7)
+    }
+
+    /// One entry of the file: a solution the package needs, or a variable.
+    fn row(self, i: usize) -> String {
+        match self {
+            EnvFile::Solutions => format!(
+                "{{\"uniquename\":\"cts_solution{i:06}\",\"version\":\"1.0.{i}.0\",\"ismanaged\":{},\"publisherid\":{{\"uniquename\":\"contoso\"}}}}",
+                i.is_multiple_of(2)
+            ),
+            EnvFile::Settings => format!(
+                "{{\"SchemaName\":\"cts_variable{i:06}\",\"Value\":\"https://contoso.example/api/{i:06}\"}}"
+            ),
+        }
+    }
+
+    /// A valid file of `rows` entries besides the ones the package needs.
+    fn valid(self, rows: usize) -> String {
+        let mut entries: Vec<String> = (0..rows).map(|i| self.row(i)).collect();
+        match self {
+            EnvFile::Solutions => {
+                entries.push(
+                    r#"{"uniquename":"msdynce_Service","version":"9.0.5.56","ismanaged":true}"#
+                        .to_owned(),
+                );
+                entries.push(r#"{"uniquename":"CreatorKitCore","version":"1.0.20230421.1","ismanaged":true}"#.to_owned());
+                format!(
+                    "{{\"@odata.context\":\"x\",\"value\":[{}]}}",
+                    entries.join(",")
+                )
+            }
+            EnvFile::Settings => format!(
+                "{{\"EnvironmentVariables\":[{}],\"ConnectionReferences\":[]}}",
+                entries.join(",")
+            ),
+        }
+    }
+
+    /// `{"value": [ ... ]}` or `{"EnvironmentVariables": [ ... ]}` around `items`.
+    fn list(self, items: &str) -> String {
+        match self {
+            EnvFile::Solutions => format!("{{\"value\": [{items}]}}"),
+            EnvFile::Settings => format!("{{\"EnvironmentVariables\": [{items}]}}"),
+        }
+    }
+}
+
+/// `root/pkg` (the fixture, copied once) and a policy whose environment `test`
+/// names `file` as its `kind`.
+fn environment(root: &Path, kind: EnvFile, file: &str) {
+    if !root.join("pkg").exists() {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(NEEDS_TWO);
+        common::copy_tree(&fixture, &root.join("pkg"));
+    }
+    let policy = format!(
+        "environments:\n  test:\n    version: \"9.2.24012.198\"\n    {}: {file}\n",
+        kind.key()
+    );
+    std::fs::write(root.join("dvlint.yaml"), policy).unwrap();
+}
+
+/// `dvlint check pkg` under the policy in `root`, which must write nothing.
+fn check_environment(root: &Path, label: &str, max_time: Duration) -> Run {
+    let before = snapshot(root);
+    let run = dvlint_within(
+        label,
+        &["check", "pkg", "--policy", "dvlint.yaml"],
+        root,
+        max_time,
+    );
+    assert_eq!(snapshot(root), before, "{label}: something was written");
+    run
+}
+
+/// `content` as the environment's `kind` file `envs/<name>`, checked.
+fn with_file(root: &Path, kind: EnvFile, name: &str, content: &[u8]) -> Run {
+    let path = root.join("envs").join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, content).unwrap();
+    environment(root, kind, &format!("envs/{name}"));
+    check_environment(root, &format!("{kind:?}: {name}"), MAX_SECONDS)
+}
+
+#[test]
+fn malformed_environment_files_are_errors_at_their_place() {
+    let _serial = serial();
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    for kind in EnvFile::BOTH {
+        let what = kind.what();
+        let invalid = |name: &str| format!("invalid {what} `envs/{name}`");
+        // Valid, and with the byte-order mark Windows editors write.
+        with_file(root, kind, "valid.json", kind.valid(3).as_bytes()).exit(0);
+        let bom = format!("\u{feff}{}", kind.valid(3));
+        with_file(root, kind, "bom.json", bom.as_bytes()).exit(0);
+        // Not JSON: the place of the first error.
+        let malformed = kind.list("\n  {\"a\": 1, }\n");
+        with_file(root, kind, "malformed.json", malformed.as_bytes()).fails_with(&[
+            &invalid("malformed.json"),
+            "envs/malformed.json:2:12: expected a key in quotes; unexpected character `}`",
+        ]);
+        let unclosed = kind.list("");
+        let unclosed = &unclosed[..unclosed.len() - 2];
+        with_file(root, kind, "unclosed.json", unclosed.as_bytes()).fails_with(&[
+            &invalid("unclosed.json"),
+            &format!(
+                "envs/unclosed.json:1:{}: expected a value; unexpected end of file",
+                unclosed.len() + 1
+            ),
+        ]);
+        with_file(root, kind, "empty.json", b"")
+            .fails_with(&["envs/empty.json:1:1: expected a value; unexpected end of file"]);
+        // 100 000 `[`: refused at the 65th, never a stack overflow.
+        with_file(root, kind, "deep.json", "[".repeat(100_000).as_bytes()).fails_with(&[
+            &invalid("deep.json"),
+            "envs/deep.json:1:65: nested deeper than 64 levels",
+        ]);
+        // Not UTF-8: Latin-1 `é` after `{"a": "caf`.
+        with_file(root, kind, "latin1.json", b"{\"a\": \"caf\xe9\"}").fails_with(&[
+            &invalid("latin1.json"),
+            "envs/latin1.json:1:11: the file is not valid utf-8",
+        ]);
+        // Columns on the first line are the editor's, which hides the BOM.
+        let bom = format!("\u{feff}{}", kind.list("3"));
+        with_file(root, kind, "bom-error.json", bom.as_bytes()).fails_with(&[&format!(
+            "envs/bom-error.json:1:{}: ",
+            kind.list("").len() - 1
+        )]);
+        let bom = b"\xef\xbb\xbf{\"a\": \"caf\xe9\"}";
+        with_file(root, kind, "bom-latin1.json", bom)
+            .fails_with(&["envs/bom-latin1.json:1:11: the file is not valid utf-8"]);
+        // A BOM anywhere but first is not whitespace.
+        with_file(root, kind, "late-bom.json", "[\u{feff}]".as_bytes()).fails_with(&[
+            "envs/late-bom.json:1:2: expected a value; unexpected character `\u{feff}`",
+        ]);
+    }
+
+    // Wrong types and duplicates, every one at its place.
+    let solutions = "{\"value\": [\n  {\"uniquename\": \"A\", \"version\": \"1.0\", \"ismanaged\": \"yes\"},\n  {\"uniquename\": 3, \"version\": 1.0, \"ismanaged\": true},\n  {\"uniquename\": \"B\", \"version\": \"1.0\", \"ismanaged\": true},\n  {\"uniquename\": \"b\", \"version\": \"2.0\", \"ismanaged\": false}\n], \"value\": []}";
+    with_file(root, EnvFile::Solutions, "types.json", solutions.as_bytes()).fails_with(&[
+        "envs/types.json:2:54: `ismanaged` must be true or false, not a string",
+        "envs/types.json:3:18: `uniquename` must be a string, not a number",
+        "envs/types.json:3:32: `version` must be a string, not a number",
+        "envs/types.json:5:3: solution `b` is listed twice",
+        "envs/types.json:6:4: duplicate key `value`",
+    ]);
+    let settings = "{\"EnvironmentVariables\": [\n  {\"SchemaName\": \"cts_A\", \"Value\": 3},\n  {\"SchemaName\": \"CTS_a\", \"Value\": \"1\"},\n  {\"SchemaName\": \"cts_B\", \"Value\": \"1\", \"value\": \"2\"}\n],\n\"ConnectionReferences\": {}}";
+    with_file(root, EnvFile::Settings, "types.json", settings.as_bytes()).fails_with(&[
+        "envs/types.json:2:36: `Value` must be a string, not a number",
+        "envs/types.json:3:3: variable `CTS_a` is listed twice",
+        "envs/types.json:4:41: duplicate key `value`",
+        "envs/types.json:6:25: `ConnectionReferences` must be an array, not an object",
+    ]);
+    // The Web API pages long listings; dvlint reads one page, so says so.
+    let paged = "{\"value\": [], \"@odata.nextLink\": \"https://org/api/data/v9.2/solutions?$skiptoken=x\"}";
+    with_file(root, EnvFile::Solutions, "paged.json", paged.as_bytes()).fails_with(&["one page"]);
+}
+
+/// A file of `size` bytes that takes no room: reading it would take the time.
+fn sparse(path: &Path, size: u64) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::File::create(path).unwrap().set_len(size).unwrap();
+}
+
+#[test]
+fn environment_files_are_bounded() {
+    let _serial = serial();
+    let temp = memory_tempdir();
+    let root = temp.path();
+    for kind in EnvFile::BOTH {
+        let what = kind.what();
+        let small = with_file(root, kind, "small.json", kind.valid(1).as_bytes());
+        small.exit(0);
+
+        // Over the 16 MiB limit: refused by its size, unread.
+        sparse(&root.join("envs/huge.json"), 1 << 40);
+        environment(root, kind, "envs/huge.json");
+        let huge = check_environment(root, &format!("{kind:?}: 1 TiB file"), MAX_SECONDS);
+        huge.fails_with(&[&format!(
+            "{what} `envs/huge.json` is too large: over 16 MiB (named at {})",
+            kind.named_at()
+        )]);
+        if let (Some(small), Some(huge)) = (small.rss_kb, huge.rss_kb) {
+            assert!(huge < small + 8 * 1024, "{kind:?}: {huge} kB: was it read?");
+        }
+
+        // 100 000 entries in 10 MB: all read, in bounded time and memory.
+        let big = kind.valid(100_000);
+        assert!((5 << 20..16 << 20).contains(&big.len()), "{}", big.len());
+        std::fs::write(root.join("envs/big.json"), &big).unwrap();
+        environment(root, kind, "envs/big.json");
+        let label = format!("{kind:?}: 100 000 entries, {} MB", big.len() >> 20);
+        check_environment(root, &label, Duration::from_secs(10)).exit(0);
+
+        // The same, each entry wrong: the first problems are listed, the rest counted.
+        let wrong = kind.list(&vec!["[]"; 100_000].join(","));
+        let run = with_file(root, kind, "wrong.json", wrong.as_bytes());
+        run.fails_with(&[
+            &format!("invalid {what} `envs/wrong.json`"),
+            "must be an object, not an array",
+            "more problems",
+        ]);
+        assert!(run.stderr().lines().count() < 200, "{}", run.stderr().len());
+
+        // As many values as 16 MiB holds: `0,` over and over.
+        let zeros = kind.list(&format!("{}0", "0,".repeat((8 << 20) - 64)));
+        assert!(zeros.len() < 16 << 20);
+        std::fs::write(root.join("envs/zeros.json"), &zeros).unwrap();
+        environment(root, kind, "envs/zeros.json");
+        let label = format!("{kind:?}: 8 million zeros");
+        check_environment(root, &label, Duration::from_secs(10)).fails_with(&[
+            &format!("invalid {what} `envs/zeros.json`"),
+            "more than 2000000 values and keys; a file dvlint reads holds far fewer",
+        ]);
+    }
+    // A named pipe would block the open until a writer comes.
+    #[cfg(unix)]
+    for kind in EnvFile::BOTH {
+        let pipe = root.join(format!("envs/{}.pipe.json", kind.key()));
+        let made = Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("[hostile] skipped: no mkfifo to make a named pipe");
+            break;
+        }
+        environment(root, kind, &format!("envs/{}.pipe.json", kind.key()));
+        check_environment(root, &format!("{kind:?}: a named pipe"), MAX_SECONDS).fails_with(&[
+            &format!("cannot read {}", kind.what()),
+            "not a regular file",
+        ]);
+    }
+}
+
+#[test]
+fn missing_environment_files_and_unknown_environments_name_the_policy() {
+    let _serial = serial();
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    for kind in EnvFile::BOTH {
+        environment(root, kind, "envs/missing.json");
+        check_environment(root, &format!("{kind:?}: missing"), MAX_SECONDS).fails_with(&[
+            &format!(
+                "cannot read {} `envs/missing.json` (named at {})",
+                kind.what(),
+                kind.named_at()
+            ),
+            "No such file",
+        ]);
+    }
+    let policy = "environments:\n  test: { version: \"9.2.24012.198\" }\n  prod: { version: \"9.2.24012.198\" }\n";
+    std::fs::write(root.join("dvlint.yaml"), policy).unwrap();
+    let before = snapshot(root);
+    let check = |label: &str, name: &str| {
+        let args = [
+            "check",
+            "pkg",
+            "--policy",
+            "dvlint.yaml",
+            "--environment",
+            name,
+        ];
+        dvlint(label, &args, root)
+    };
+    check("--environment tets", "tets")
+        .fails_with(&["unknown environment `tets`; did you mean `test`?"]);
+    check("--environment nope", "nope")
+        .fails_with(&["unknown environment `nope`; the policy lists `test`, `prod`"]);
+    check("--environment prod", "prod").exit(0);
+    std::fs::write(root.join("dvlint.yaml"), "fail-on: error\n").unwrap();
+    check("--environment without environments", "test")
+        .fails_with(&["unknown environment `test`; the policy lists no `environments`"]);
+    std::fs::write(root.join("dvlint.yaml"), policy).unwrap();
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn a_settings_folder_reads_its_json_files_only() {
+    let _serial = serial();
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    let deploy = root.join("deploy");
+    let settings = EnvFile::Settings.valid(2);
+    for (path, content) in [
+        ("ContosoCore.json", settings.as_str()),
+        ("Other.JSON", settings.as_str()),
+        (
+            "README.md",
+            "# deployment settings, one file per solution\n",
+        ),
+        ("notes.txt", "{ not json"),
+        ("ContosoCore.json.bak", "{ not json"),
+        // Sub-folders are not read, whatever they are called.
+        ("old/ContosoCore.json", "{ not json"),
+        ("folder.json/ContosoCore.json", "{ not json"),
+    ] {
+        let path = deploy.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    environment(root, EnvFile::Settings, "deploy");
+    check_environment(root, "a settings folder", MAX_SECONDS).exit(0);
+
+    std::fs::write(deploy.join("Broken.json"), "{\"EnvironmentVariables\": [}").unwrap();
+    check_environment(root, "a broken member", MAX_SECONDS).fails_with(&[
+        "invalid deployment settings `deploy/Broken.json`",
+        "deploy/Broken.json:1:27: expected a value; unexpected character `}`",
+    ]);
+    std::fs::remove_file(deploy.join("Broken.json")).unwrap();
+    // Two files for one solution.
+    std::fs::write(deploy.join("contosocore.json"), &settings).unwrap();
+    check_environment(root, "a member twice", MAX_SECONDS)
+        .fails_with(&["holds two files for one solution, differing only in case"]);
+    std::fs::remove_file(deploy.join("contosocore.json")).unwrap();
+    // Each file under the limit, together far over it: refused unread.
+    for i in 0..64 {
+        sparse(&deploy.join(format!("Solution{i}.json")), 15 << 20);
+    }
+    let run = check_environment(root, "64 files of 15 MiB", MAX_SECONDS);
+    run.fails_with(&["deployment settings folder `deploy`", "16 MiB"]);
 }

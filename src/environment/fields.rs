@@ -4,9 +4,16 @@
 use crate::json::{Json, JsonError, JsonKind, Member};
 use crate::source::SourceFile;
 
+/// Problems listed per file; the rest are counted. A file wrong throughout (a
+/// generated one) has one problem per entry, and each one's column is counted
+/// from the start of its line: on a one-line file, listing 100 000 took a minute.
+pub(super) const MAX_PROBLEMS: usize = 100;
+
 pub(super) struct Fields<'a> {
     pub file: &'a SourceFile,
-    pub problems: Vec<JsonError>,
+    problems: Vec<JsonError>,
+    /// Past [`MAX_PROBLEMS`]: where the first problem not listed is, and how many.
+    unlisted: Option<(usize, usize)>,
 }
 
 /// A string field's value and where it is written.
@@ -20,16 +27,34 @@ impl<'a> Fields<'a> {
         Self {
             file,
             problems: Vec::new(),
+            unlisted: None,
         }
     }
 
-    /// The problems in file order.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// The problems in file order, and a count of those not listed.
     pub fn into_sorted_problems(mut self) -> Vec<JsonError> {
         self.problems.sort_by_key(|p| (p.line, p.column));
+        if let Some((offset, count)) = self.unlisted {
+            let (line, column) = self.file.line_col(offset);
+            let noun = if count == 1 { "problem" } else { "problems" };
+            self.problems.push(JsonError {
+                line,
+                column,
+                message: format!("{count} more {noun} not listed, the first of them here"),
+            });
+        }
         self.problems
     }
 
     pub fn problem(&mut self, offset: usize, message: impl Into<String>) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.unlisted.get_or_insert((offset, 0)).1 += 1;
+            return;
+        }
         let (line, column) = self.file.line_col(offset);
         self.problems.push(JsonError {
             line,

@@ -67,7 +67,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Vec<InstalledSolution>, Vec<JsonE
             }
         }
     }
-    if fields.problems.is_empty() {
+    if !fields.has_problems() {
         Ok(solutions)
     } else {
         Err(fields.into_sorted_problems())
@@ -181,6 +181,19 @@ mod tests {
                 "5:3: solution `A` is listed twice",
             ],
             "{shown:#?}"
+        );
+        // A file wrong throughout: the first problems, and a count of the rest.
+        let rows = vec!["[]"; super::super::fields::MAX_PROBLEMS + 50].join(",");
+        let problems = parse(&file(&format!("{{\"value\": [{rows}]}}"))).unwrap_err();
+        assert_eq!(problems.len(), super::super::fields::MAX_PROBLEMS + 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "1:12: a solution must be an object, not an array"
+        );
+        let last = problems.last().unwrap().to_string();
+        assert_eq!(
+            last,
+            "1:312: 50 more problems not listed, the first of them here"
         );
         let paged = parse(&file(r#"{"value": [], "@odata.nextLink": "x"}"#)).unwrap_err();
         assert!(paged[0].message.contains("one page"), "{paged:?}");

@@ -156,8 +156,9 @@ impl FileKind {
 }
 
 /// Reads a whole file named by the policy (`at`) or on the command line (`None`),
-/// refusing one over [`MAX_FILE_SIZE`] (and never reading past it, whatever its
-/// metadata says).
+/// refusing one over [`MAX_FILE_SIZE`] unread (and never reading past it, whatever
+/// its metadata says), and anything but a regular file: opening a named pipe waits
+/// for a writer forever.
 fn read_file(
     path: &Path,
     kind: FileKind,
@@ -169,22 +170,33 @@ fn read_file(
         at: at.cloned(),
         source,
     };
+    let too_large = || EnvironmentError::TooLarge {
+        what: kind.what(),
+        path: path.to_path_buf(),
+        at: at.cloned(),
+    };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(read_error(std::io::Error::other(
+            "not a regular file (a folder, pipe, socket or device)",
+        )));
+    }
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
     let file = std::fs::File::open(path).map_err(read_error)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
+    // The metadata can lie: a file still growing.
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(EnvironmentError::TooLarge {
-            what: kind.what(),
-            path: path.to_path_buf(),
-            at: at.cloned(),
-        });
+        return Err(too_large());
     }
     let text = String::from_utf8(bytes).map_err(|error| {
-        let valid = String::from_utf8_lossy(&error.as_bytes()[..error.utf8_error().valid_up_to()])
-            .into_owned();
-        let (line, column) = crate::source::line_col(&valid, valid.len());
+        let valid = String::from_utf8_lossy(&error.as_bytes()[..error.utf8_error().valid_up_to()]);
+        let valid = valid.strip_prefix(BOM).unwrap_or(&valid);
+        let (line, column) = crate::source::line_col(valid, valid.len());
         EnvironmentError::Invalid {
             what: kind.what(),
             path: path.to_path_buf(),
@@ -195,8 +207,16 @@ fn read_file(
             }],
         }
     })?;
+    // Editors hide a byte-order mark: without it, the columns of the first line
+    // are the ones they show, as in the package's files.
+    let mut text = text;
+    if text.starts_with(BOM) {
+        text.drain(..BOM.len());
+    }
     Ok(SourceFile::new(path.display().to_string(), text))
 }
+
+const BOM: &str = "\u{feff}";
 
 /// The environments to check against: those named by `--environment`, or every
 /// one the policy lists. A name the policy does not list is an error.

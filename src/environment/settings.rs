@@ -152,7 +152,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<DeploymentSettings, Vec<JsonError
             });
         }
     }
-    if fields.problems.is_empty() {
+    if !fields.has_problems() {
         Ok(DeploymentSettings {
             file: Arc::clone(file),
             variables,
@@ -198,14 +198,32 @@ pub(super) fn load(path: &Path, at: &PolicyLocation) -> Result<Settings, Environ
         source,
     };
     let mut names = Vec::new();
+    // The folder as a whole is held to one file's limit: settings files are a few
+    // kilobytes, and a thousand files at the limit each would be 16 GiB to read.
+    let mut total: u64 = 0;
     for entry in std::fs::read_dir(path).map_err(read_error)? {
         let entry = entry.map_err(read_error)?;
         let file = entry.path();
         let is_json = file
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        if is_json && file.is_file() {
+        if !is_json {
+            continue;
+        }
+        // Followed through links, as the read is; a pipe or a folder is not a file.
+        let Ok(metadata) = std::fs::metadata(&file) else {
+            continue;
+        };
+        if metadata.is_file() {
+            total = total.saturating_add(metadata.len());
             names.push(file);
+        }
+        if total > super::MAX_FILE_SIZE {
+            return Err(EnvironmentError::Unknown(format!(
+                "deployment settings folder `{}` holds more than {} MiB of `.json` files (named at {at})",
+                path.display(),
+                super::MAX_FILE_SIZE / (1024 * 1024)
+            )));
         }
         if names.len() > MAX_FOLDER_FILES {
             return Err(EnvironmentError::Unknown(format!(

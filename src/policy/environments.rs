@@ -45,6 +45,16 @@ pub struct InlineSolution {
     pub at: PolicyLocation,
 }
 
+/// What the message for a bad name promises: letters, digits, `-` and `_`. The
+/// name is printed in every report and given to `--environment`, so neither a
+/// blank, a path separator nor a control character (a terminal escape) belongs in it.
+fn is_environment_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
 /// A valid Dataverse or solution version: 2 to 4 dot-separated integers.
 fn is_version(text: &str) -> bool {
     SolutionVersion::parse(text).is_valid()
@@ -54,7 +64,7 @@ impl Check<'_> {
     pub(super) fn environments(&mut self, node: &Node) -> Vec<EnvironmentEntry> {
         let mut environments = Vec::new();
         for (name, key_node, value) in self.mapping(node) {
-            if name.trim().is_empty() || name.chars().any(char::is_whitespace) {
+            if !is_environment_name(name) {
                 self.problem(
                     key_node.at,
                     format!(

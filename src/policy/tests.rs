@@ -906,3 +906,394 @@ fn every_node_position_agrees_with_yaml_serde_locations() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// environments:
+// ---------------------------------------------------------------------------
+
+const ENVIRONMENTS: &str = "\
+environments:
+  test:
+    version: \"9.1.0.16819\"
+    solutions: envs/test-solutions.json
+    settings: deploy/test.json
+  prod:
+    version: 9.2.24012.198
+    solutions:
+      - { name: msdynce_Service, version: \"9.0.5.56\", managed: true, publisher: microsoftdynamics }
+      - name: ContosoCore
+        version: 1.10
+        managed: false
+  dev:
+    version: \"9.2\"
+    solutions: []
+    settings: deploy
+";
+
+#[test]
+fn environments_are_read_in_order_with_their_places() {
+    let policy = valid(ENVIRONMENTS);
+    let names: Vec<&str> = policy
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(names, ["test", "prod", "dev"]);
+    let [test, prod, dev] = policy.environments.as_slice() else {
+        panic!("{:?}", policy.environments)
+    };
+    assert_eq!(test.at, at(2, 3));
+    assert_eq!(
+        test.version,
+        PolicyValue {
+            value: "9.1.0.16819".to_owned(),
+            at: at(3, 14)
+        }
+    );
+    // Files are resolved against the policy's folder, and read only when a command needs them.
+    assert_eq!(
+        test.solutions,
+        Some(InstalledSource::File(PolicyValue {
+            value: Path::new("repo").join("envs/test-solutions.json"),
+            at: at(4, 16)
+        }))
+    );
+    assert_eq!(
+        test.settings,
+        Some(PolicyValue {
+            value: Path::new("repo").join("deploy/test.json"),
+            at: at(5, 15)
+        })
+    );
+    // An unquoted version is kept as written, like `target.package-version`.
+    assert_eq!(prod.version.value, "9.2.24012.198");
+    assert_eq!(prod.settings, None);
+    assert_eq!(
+        prod.solutions,
+        Some(InstalledSource::Inline(vec![
+            InlineSolution {
+                name: "msdynce_Service".to_owned(),
+                version: "9.0.5.56".to_owned(),
+                managed: true,
+                publisher: Some("microsoftdynamics".to_owned()),
+                at: at(9, 9),
+            },
+            InlineSolution {
+                name: "ContosoCore".to_owned(),
+                // As a float, 1.10 would be 1.1.
+                version: "1.10".to_owned(),
+                managed: false,
+                publisher: None,
+                at: at(10, 9),
+            },
+        ]))
+    );
+    assert_eq!(dev.version.value, "9.2");
+    assert_eq!(dev.solutions, Some(InstalledSource::Inline(Vec::new())));
+    assert_eq!(
+        dev.settings.as_ref().map(|s| s.value.clone()),
+        Some(Path::new("repo").join("deploy"))
+    );
+    // A place in the policy is a location findings can point at.
+    let location = policy.locate(&prod.version.at).unwrap();
+    assert_eq!(
+        &location.file.text[location.start..location.start + 13],
+        "9.2.24012.198"
+    );
+}
+
+#[test]
+fn an_environment_needs_only_its_version() {
+    let policy = valid("environments:\n  test: { version: \"9.2.24012.198\" }\n");
+    let [test] = policy.environments.as_slice() else {
+        panic!("{:?}", policy.environments)
+    };
+    assert_eq!(
+        (test.solutions.clone(), test.settings.clone()),
+        (None, None)
+    );
+    for text in ["environments:\n", "environments: {}\n", "environments: ~\n"] {
+        assert!(valid(text).environments.is_empty(), "{text:?}");
+    }
+}
+
+#[test]
+fn environment_keys_are_strict() {
+    let text = "\
+environments:
+  test:
+    version: \"9.2\"
+    setting: deploy/test.json
+    solutions:
+      - { name: A, version: \"1.0\", managed: true, managd: true }
+";
+    assert_eq!(
+        problems(text),
+        vec![
+            (
+                4,
+                5,
+                "unknown key `setting`; expected one of `version`, `solutions`, `settings`"
+                    .to_owned()
+            ),
+            (
+                6,
+                51,
+                "unknown key `managd`; expected one of `name`, `version`, `managed`, `publisher`"
+                    .to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_environment_without_a_valid_version_is_reported() {
+    assert_eq!(
+        problem("environments:\n  test:\n    solutions: []\n"),
+        (
+            3,
+            5,
+            "environment `test` needs a `version` (its Dataverse version, like `9.2.24012.198`)"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        problem("environments:\n  test:\n    version:\n"),
+        (3, 5, "environment `test` needs a `version`".to_owned())
+    );
+    assert_eq!(
+        problem("environments:\n  test: { version: \"  \" }\n"),
+        (2, 11, "environment `test` needs a `version`".to_owned())
+    );
+    for bad in [
+        "nine",
+        "9.x",
+        "\"9\"",
+        "9.2.1.0.5",
+        "\"9..2\"",
+        "v9.2",
+        "\"-9.2\"",
+    ] {
+        let text = format!("environments:\n  test:\n    version: {bad}\n");
+        let (line, column, message) = problem(&text);
+        assert_eq!((line, column), (3, 14), "{bad}");
+        let shown = bad.trim_matches('"');
+        assert_eq!(
+            message,
+            format!("invalid Dataverse version `{shown}`; expected numbers like `9.2.24012.198`"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn blanks_around_a_version_are_trimmed() {
+    let policy = valid(
+        "environments:\n  test:\n    version: \" 9.2 \"\n    solutions:\n      - { name: \" A \", version: \"1.0 \", managed: true }\n",
+    );
+    let test = &policy.environments[0];
+    assert_eq!(test.version.value, "9.2");
+    let Some(InstalledSource::Inline(list)) = &test.solutions else {
+        panic!("{test:?}")
+    };
+    assert_eq!(
+        (list[0].name.as_str(), list[0].version.as_str()),
+        ("A", "1.0")
+    );
+}
+
+#[test]
+fn inline_solutions_need_a_name_a_valid_version_and_a_managed_state() {
+    let text = "\
+environments:
+  test:
+    version: \"9.2\"
+    solutions:
+      - { version: \"1.0\", managed: true }
+      - { name: A, managed: true }
+      - { name: B, version: \"1.0\" }
+      - { name: C, version: \"1.0\", managed: yes }
+      - { name: D, version: one, managed: false }
+      - { name: E, version: \"1.0\", managed: ~ }
+      - { name: '', version: \"1.0\", managed: true }
+      - name: F
+        version: \"1.x\"
+        managed: True
+";
+    assert_eq!(
+        problems(text),
+        vec![
+            (5, 9, "installed solution needs a `name`".to_owned()),
+            (6, 9, "installed solution needs a `version`".to_owned()),
+            (7, 9, "installed solution needs a `managed`".to_owned()),
+            (
+                8,
+                45,
+                "`managed` must be `true` or `false`, not `yes`".to_owned()
+            ),
+            (
+                9,
+                29,
+                "invalid solution version `one`; expected numbers like `1.2.0.0`".to_owned()
+            ),
+            (
+                10,
+                45,
+                "`managed` must be `true` or `false`, not `null`".to_owned()
+            ),
+            (11, 11, "installed solution needs a `name`".to_owned()),
+            (
+                13,
+                18,
+                "invalid solution version `1.x`; expected numbers like `1.2.0.0`".to_owned()
+            ),
+            (
+                14,
+                18,
+                "`managed` must be `true` or `false`, not `True`".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_solution_listed_twice_is_reported_at_the_second() {
+    let text = "\
+environments:
+  test:
+    version: \"9.2\"
+    solutions:
+      - { name: ContosoCore, version: \"1.0\", managed: true }
+      - { name: Other, version: \"1.0\", managed: true }
+      - { name: contosocore, version: \"2.0\", managed: false }
+  prod:
+    version: \"9.2\"
+    solutions:
+      - { name: ContosoCore, version: \"1.0\", managed: true }
+";
+    // Each environment has its own list: the same name in two of them is fine.
+    assert_eq!(
+        problems(text),
+        vec![(7, 9, "solution `contosocore` is listed twice".to_owned())]
+    );
+}
+
+#[test]
+fn files_must_be_named() {
+    let text = "\
+environments:
+  test:
+    version: \"9.2\"
+    settings: \"\"
+  prod:
+    version: \"9.2\"
+    solutions: \" \"
+    settings:
+";
+    assert_eq!(
+        problems(text),
+        vec![
+            (4, 15, "`settings` must not be empty".to_owned()),
+            (7, 16, "`solutions` must not be empty".to_owned()),
+            (8, 14, "`settings` must not be empty".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn wrong_types_in_environments_are_reported_at_the_value() {
+    let text = "\
+environments:
+  test:
+    version: [9, 2]
+  prod:
+    version: { major: 9 }
+    solutions: { file: x.json }
+    settings: [a.json]
+  dev: 9.2
+  qa:
+    version: \"9.2\"
+    solutions:
+      - { name: [A], version: \"1.0\", managed: true }
+      - { name: B, version: 1.0, managed: [true], publisher: { name: p } }
+      - just a name
+";
+    assert_eq!(
+        problems(text),
+        vec![
+            (3, 14, "expected a string, found a list".to_owned()),
+            (5, 14, "expected a string, found a mapping".to_owned()),
+            (6, 16, "expected a string, found a mapping".to_owned()),
+            (7, 15, "expected a string, found a list".to_owned()),
+            (8, 8, "expected a mapping, found a string".to_owned()),
+            (12, 17, "expected a string, found a list".to_owned()),
+            (13, 43, "expected a string, found a list".to_owned()),
+            (13, 62, "expected a string, found a mapping".to_owned()),
+            (14, 9, "expected a mapping, found a string".to_owned()),
+        ]
+    );
+    assert_eq!(
+        problem("environments: [test]\n"),
+        (1, 15, "expected a mapping, found a list".to_owned())
+    );
+    // Scalars are strings as written (as `reason: 42` is): a number is a name.
+    let policy = valid(
+        "environments:\n  test:\n    version: \"9.2\"\n    solutions:\n      - { name: 42, version: 1.0, managed: \"true\" }\n",
+    );
+    let Some(InstalledSource::Inline(list)) = &policy.environments[0].solutions else {
+        panic!("{:?}", policy.environments)
+    };
+    assert_eq!(
+        (list[0].name.as_str(), list[0].version.as_str()),
+        ("42", "1.0")
+    );
+}
+
+#[test]
+fn environment_names_are_words() {
+    let text = "\
+environments:
+  \"my env\": { version: \"9.2\" }
+  \"\": { version: \"9.2\" }
+  \"prod\\t\": { version: \"9.2\" }
+  test-eu_2: { version: \"9.2\" }
+  \"eu/prod\": { version: \"9.2\" }
+  \"prod\\e[31m\": { version: \"9.2\" }
+  prüfung: { version: \"9.2\" }
+";
+    assert_eq!(
+        problems(text),
+        vec![
+            (
+                2,
+                3,
+                "invalid environment name `my env`; use letters, digits, `-` or `_`".to_owned()
+            ),
+            (
+                3,
+                3,
+                "invalid environment name ``; use letters, digits, `-` or `_`".to_owned()
+            ),
+            (
+                4,
+                3,
+                "invalid environment name `prod\t`; use letters, digits, `-` or `_`".to_owned()
+            ),
+            (
+                6,
+                3,
+                "invalid environment name `eu/prod`; use letters, digits, `-` or `_`".to_owned()
+            ),
+            (
+                7,
+                3,
+                "invalid environment name `prod\u{1b}[31m`; use letters, digits, `-` or `_`"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        problem("environments:\n  test: { version: \"9.2\" }\n  test: { version: \"9.1\" }\n"),
+        (3, 3, "duplicate key `test`".to_owned())
+    );
+}

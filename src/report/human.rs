@@ -104,6 +104,33 @@ struct Window {
     offset: usize,
     /// 0-based line number of the window's first line.
     first_line: usize,
+    /// Characters of the first line left out before `text` (a clipped long line).
+    column_offset: usize,
+}
+
+/// A window holding more than this is cut down to the span's own line, and of a
+/// long line to the text around the span: a one-line file of megabytes would be
+/// copied whole for every finding in it, and miette cannot pad past 65 535 columns.
+const MAX_WINDOW_BYTES: usize = 16 * 1024;
+
+/// Bytes of a clipped line shown on each side of the span, and of the span itself.
+const CLIP_CONTEXT_BYTES: usize = 120;
+const CLIP_SPAN_BYTES: usize = 240;
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 impl Window {
@@ -116,12 +143,41 @@ impl Window {
         let from = file.line_start(first_line);
         // Lines end after their newline: miette miscounts a last line without one.
         let to = file.line_start(file.line_of(end).0 + extra_lines + 1);
+        if to - from <= MAX_WINDOW_BYTES {
+            return Window {
+                name: location.path().to_owned(),
+                text: text[from..to].to_owned(),
+                offset: from,
+                first_line,
+                column_offset: 0,
+            };
+        }
+        // Too much to show: the span's line alone, around the span.
+        let (line, line_start) = file.line_of(start);
+        let line_end = file.line_start(line + 1);
+        let from = floor_boundary(
+            text,
+            start.saturating_sub(CLIP_CONTEXT_BYTES).max(line_start),
+        );
+        let shown_end = end.min(start + CLIP_SPAN_BYTES);
+        let to = ceil_boundary(text, (shown_end + CLIP_CONTEXT_BYTES).min(line_end));
+        let mut clipped = text[from..to].trim_end_matches(['\r', '\n']).to_owned();
+        clipped.push('\n');
         Window {
             name: location.path().to_owned(),
-            text: text[from..to].to_owned(),
+            text: clipped,
             offset: from,
-            first_line,
+            first_line: line,
+            column_offset: file.column_of(from),
         }
+    }
+
+    /// `location`'s span as far as the window shows it.
+    fn span_of(&self, location: &Location) -> SourceSpan {
+        let last = self.offset + self.text.len();
+        let start = location.start.clamp(self.offset, last);
+        let end = location.end.clamp(start, last);
+        SourceSpan::new(start.into(), end - start)
     }
 }
 
@@ -145,7 +201,11 @@ impl SourceCode for Window {
                 inner.span().len(),
             ),
             inner.line() + self.first_line,
-            inner.column(),
+            if inner.line() == 0 {
+                inner.column() + self.column_offset
+            } else {
+                inner.column()
+            },
             inner.line_count(),
         )))
     }
@@ -157,13 +217,6 @@ fn severity(severity: Severity) -> miette::Severity {
         Severity::Warning => miette::Severity::Warning,
         Severity::Info => miette::Severity::Advice,
     }
-}
-
-fn span(location: &Location) -> SourceSpan {
-    SourceSpan::new(
-        location.start.into(),
-        location.end.saturating_sub(location.start),
-    )
 }
 
 /// One finding, shaped as miette wants it.
@@ -188,10 +241,13 @@ impl<'a> Finding<'a> {
             .related
             .iter()
             .take(MAX_RELATED_SNIPPETS)
-            .map(|label| Related {
-                message: label.message.clone(),
-                source: Some(Window::around(&label.location, 1)),
-                span: span(&label.location),
+            .map(|label| {
+                let source = Window::around(&label.location, 1);
+                Related {
+                    message: label.message.clone(),
+                    span: source.span_of(&label.location),
+                    source: Some(source),
+                }
             })
             .collect();
         let hidden = diagnostic
@@ -244,7 +300,10 @@ impl miette::Diagnostic for Finding<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = self.diagnostic.primary_label.clone();
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(label, span(&self.diagnostic.location)),
+            LabeledSpan::new_primary_with_span(
+                label,
+                self.source.span_of(&self.diagnostic.location),
+            ),
         )))
     }
 }
@@ -271,5 +330,38 @@ impl miette::Diagnostic for Related {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             None, self.span,
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn a_finding_far_along_a_long_line_is_clipped_not_copied() {
+        let mut text = "[".to_owned();
+        for i in 0..20_000 {
+            text.push_str(&format!("{{\"n\": {i}}},"));
+        }
+        text.push_str("{\"bad\": 1}]\n");
+        let start = text.find("{\"bad").unwrap_or(0);
+        let file = SourceFile::new("long.json".to_owned(), text.clone());
+        let location = Location {
+            file,
+            start,
+            end: start + 10,
+        };
+        let window = Window::around(&location, 1);
+        assert!(window.text.len() < 1024, "{}", window.text.len());
+        assert!(window.text.contains("{\"bad\": 1}"));
+        let column = text[..start].chars().count();
+        assert_eq!(
+            window.column_offset + window.text.find("{\"bad").unwrap_or(0),
+            column
+        );
+        let span = window.span_of(&location);
+        assert_eq!(span.offset(), start);
+        assert_eq!(span.len(), 10);
     }
 }

@@ -5,6 +5,10 @@ use super::settings::applied;
 use super::{Context, Finding};
 use crate::model::Solution;
 
+/// Unknown entries reported one by one; past this, the file is most likely the
+/// settings of another solution, and one more finding counts the rest.
+const MAX_REPORTED: usize = 100;
+
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(applied) = applied(ctx) else {
         return;
@@ -16,6 +20,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .chain(ctx.others.iter().copied())
         .collect();
     let solution = &ctx.candidate.manifest.unique_name.value;
+    let mut found = Vec::new();
     for entry in &settings.variables {
         let key = entry.schema_name.to_ascii_lowercase();
         if solutions.iter().any(|s| s.environment_variables.contains_key(&key)) {
@@ -27,7 +32,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .values()
             .map(|v| v.schema_name.as_str())
             .collect();
-        out.push(unknown(
+        found.push(unknown(
             settings.locate(entry.entry),
             format!("environmentvariabledefinition/{key}"),
             format!("`{}` names no environment variable of {solution}", entry.schema_name),
@@ -45,13 +50,30 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .values()
             .map(|r| r.logical_name.as_str())
             .collect();
-        out.push(unknown(
+        found.push(unknown(
             settings.locate(entry.entry),
             format!("connectionreference/{key}"),
             format!("`{}` names no connection reference of {solution}", entry.logical_name),
             crate::policy::suggest(&entry.logical_name, &names),
         ));
     }
+    let rest = found.len().saturating_sub(MAX_REPORTED);
+    if rest > 0 {
+        let first_unlisted = found[MAX_REPORTED].location.clone();
+        found.truncate(MAX_REPORTED);
+        found.push(
+            Finding::new(
+                format!("and {rest} more entries name nothing in {solution}"),
+                first_unlisted,
+            )
+            .label("the first of them")
+            .help(format!(
+                "is this the settings file of another solution? `dvlint settings` writes the \
+                 one for {solution}"
+            )),
+        );
+    }
+    out.extend(found);
 }
 
 fn unknown(

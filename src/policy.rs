@@ -180,6 +180,14 @@ impl Policy {
             path: path.to_path_buf(),
             size,
         };
+        // Opening a named pipe waits for a writer forever: refuse anything but a
+        // regular file before opening it.
+        let metadata = fs::metadata(path).map_err(read_error)?;
+        if !metadata.is_file() {
+            return Err(read_error(std::io::Error::other(
+                "not a regular file (a folder, pipe, socket or device)",
+            )));
+        }
         let file = fs::File::open(path).map_err(read_error)?;
         let size = file.metadata().map_err(read_error)?.len();
         if size > MAX_POLICY_SIZE {

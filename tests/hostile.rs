@@ -581,6 +581,28 @@ fn a_named_pipe_in_the_package_is_refused_without_blocking() {
         .fails_with(&["pkg/Entities/cts_a/Entity.xml: not a regular file"]);
 }
 
+/// A named pipe as the policy: refused, not waited on.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_the_policy_is_refused_without_blocking() {
+    let _serial = serial();
+    let temp = tempfile::tempdir().unwrap();
+    unpacked(&temp.path().join("pkg"), &[]);
+    let made = Command::new("mkfifo")
+        .arg(temp.path().join("dvlint.yaml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("[hostile] skipped: no mkfifo to make a named pipe");
+        return;
+    }
+    dvlint(
+        "named pipe as the policy",
+        &["check", "pkg", "--policy", "dvlint.yaml"],
+        temp.path(),
+    )
+    .fails_with(&["cannot read policy `dvlint.yaml`: not a regular file"]);
+}
+
 #[test]
 fn zip_member_names_are_never_file_system_paths() {
     let _serial = serial();

@@ -329,8 +329,8 @@ fn either(names: &[&str]) -> String {
     }
 }
 
-/// A YAML value quoted in a message, shortened when it is long.
-fn shown(value: &str) -> String {
+/// A value quoted in a message, shortened when it is long.
+pub(crate) fn shown(value: &str) -> String {
     const MAX_CHARS: usize = 60;
     if value.chars().count() > MAX_CHARS {
         let head: String = value.chars().take(MAX_CHARS).collect();

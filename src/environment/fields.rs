@@ -2,6 +2,7 @@
 //! its line and column rather than stopping at the first.
 
 use crate::json::{Json, JsonError, JsonKind, Member};
+pub(super) use crate::policy::shown;
 use crate::source::SourceFile;
 
 /// Problems listed per file; the rest are counted. A file wrong throughout (a
@@ -177,16 +178,5 @@ impl<'a> Fields<'a> {
             }
         }
         found
-    }
-}
-
-/// A value quoted in a message, shortened when long.
-pub(super) fn shown(value: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    if value.chars().count() > MAX_CHARS {
-        let head: String = value.chars().take(MAX_CHARS).collect();
-        format!("{head}…")
-    } else {
-        value.to_owned()
     }
 }

@@ -206,6 +206,16 @@ pub struct MissingDependency {
     pub dependent: Option<DependencyNode>,
 }
 
+impl MissingDependency {
+    /// What needs the required component, in words: its `<Dependent>`, or the
+    /// solution itself when the export names none.
+    pub fn needed_by(&self) -> String {
+        self.dependent
+            .as_ref()
+            .map_or_else(|| "the solution".to_owned(), DependencyNode::describe)
+    }
+}
+
 /// A `<Required>` or `<Dependent>` element. Old exports name components by
 /// `schemaName` (and `key=` numbers); new ones add `id.<key>=` alternate keys and
 /// `type` names instead of numbers (`type="connectionreference"`).

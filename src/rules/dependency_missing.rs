@@ -39,13 +39,13 @@ fn finding(ctx: &Context<'_>, requirement: &Requirement<'_>) -> Finding {
     .component(requirement.component())
     .label("required here");
     for dependency in requirement.dependencies.iter().take(MAX_LISTED) {
-        let needed_by = dependency
-            .dependent
-            .as_ref()
-            .map_or_else(|| "the solution".to_owned(), |d| d.describe());
         finding = finding.related(
             ctx.candidate.locate(dependency.span),
-            format!("{} is needed by {needed_by}", dependency.required.describe()),
+            format!(
+                "{} is needed by {}",
+                dependency.required.describe(),
+                dependency.needed_by()
+            ),
         );
     }
     let from = match requirement.package {

@@ -61,13 +61,9 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             finding = finding.component(id);
         }
         for dependency in dependencies.iter().take(MAX_LISTED) {
-            let needed_by = dependency
-                .dependent
-                .as_ref()
-                .map_or_else(|| "the solution".to_owned(), |d| d.describe());
             finding = finding.related(
                 ctx.candidate.locate(dependency.span),
-                format!("needed by {needed_by}"),
+                format!("needed by {}", dependency.needed_by()),
             );
         }
         out.push(finding);

@@ -4,6 +4,7 @@
 use super::settings::applied;
 use super::{Context, Finding};
 use crate::model::{EnvironmentVariable, VariableType};
+use crate::policy::shown;
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(applied) = applied(ctx) else {
@@ -130,16 +131,6 @@ fn is_key_vault_reference(value: &str) -> bool {
         && named(8)
         && literal(9, "secrets")
         && named(10)
-}
-
-fn shown(value: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    if value.chars().count() > MAX_CHARS {
-        let head: String = value.chars().take(MAX_CHARS).collect();
-        format!("{head}…")
-    } else {
-        value.to_owned()
-    }
 }
 
 #[cfg(test)]

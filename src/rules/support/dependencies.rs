@@ -46,10 +46,7 @@ impl Requirement<'_> {
                 .required
                 .component_id()
                 .unwrap_or_else(|| dependency.required.describe());
-            let dependent = dependency
-                .dependent
-                .as_ref()
-                .map_or_else(|| "the solution".to_owned(), |d| d.describe());
+            let dependent = dependency.needed_by();
             let entry = needs.entry(required.clone()).or_insert_with(|| {
                 order.push(required);
                 Vec::new()

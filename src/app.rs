@@ -32,6 +32,7 @@ pub enum RunError {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, RunError> {
     match cli.command {
         Command::Check(args) => commands::check::run(args, out),
+        Command::Diff(args) => commands::diff::run(args, out),
         Command::Components(args) => commands::components::run(&args, out),
         Command::Settings(args) => {
             commands::settings::run(&args, out, &mut std::io::stderr().lock())

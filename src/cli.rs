@@ -33,6 +33,19 @@ pub enum Command {
     /// only as references (`unmodified="1"`) are marked. `--format json` gives the
     /// same list for scripts.
     Components(ComponentsArgs),
+    /// Show every change between two releases of a solution, for review.
+    ///
+    /// Tables, columns (type, length, requirement), relationships, choices and
+    /// options, processes, roles, web resources, environment variables, connection
+    /// references, apps, plug-ins and every other component dvlint reads: what
+    /// was added, removed or changed (a rename is a change), with the finding each
+    /// change causes, risky rows first; and the solution's version, managed state
+    /// and publisher. Components carried only as references (`unmodified="1"`) are
+    /// never listed. The check is the one `dvlint check` runs on the same pair under
+    /// the policy (without target environments): the exit code is 1 when a finding
+    /// reaches `--fail-on`, as there. `--format markdown` is made for a
+    /// pull-request comment.
+    Diff(DiffArgs),
     /// Write the deployment settings template of one package, as `pac solution
     /// create-settings` does.
     ///
@@ -91,7 +104,7 @@ pub struct CheckArgs {
     pub format: Format,
     /// Also write the report in another format to a file, e.g. `sarif=dvlint.sarif`
     /// (repeatable).
-    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output)]
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output::<Format>)]
     pub output: Vec<Output>,
     /// The lowest severity that makes the run fail (exit code 1).
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -100,6 +113,42 @@ pub struct CheckArgs {
     /// (repeatable); without it, against every one the policy lists.
     #[arg(long = "environment", value_name = "NAME")]
     pub environments: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The candidate packages; with none, the `solutions` of the policy (each
+    /// needs its `baseline`).
+    pub paths: Vec<PathBuf>,
+    /// The release the candidate follows: a zip or folder, or `git:REF` for the
+    /// same path at a git revision.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+    /// Policy file; by default `dvlint.yaml` or `.dvlint.yaml` found from the
+    /// current folder up to the repository root.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Output format printed on stdout.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Also write the diff in another format to a file, e.g.
+    /// `markdown=dvlint-diff.md` (repeatable).
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output::<DiffFormat>)]
+    pub output: Vec<Output<DiffFormat>>,
+    /// The lowest severity that makes the run fail (exit code 1).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// What `dvlint diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A section per kind, in aligned columns.
+    Human,
+    /// The versioned JSON diff (see the README's `dvlint diff` section).
+    Json,
+    /// Markdown tables for a pull-request comment (GitHub, Azure DevOps).
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,17 +201,26 @@ pub enum Format {
 
 /// `--output FORMAT=FILE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    pub format: Format,
+pub struct Output<F = Format> {
+    pub format: F,
     pub path: PathBuf,
 }
 
-fn parse_output(text: &str) -> Result<Output, String> {
+/// Reads `FORMAT=FILE`, with the formats of `F` listed when FORMAT is not one.
+fn parse_output<F: ValueEnum + Clone>(text: &str) -> Result<Output<F>, String> {
     let (format, path) = text
         .split_once('=')
-        .ok_or_else(|| format!("expected FORMAT=FILE, like `sarif=dvlint.sarif`, not `{text}`"))?;
-    let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown format `{format}`; expected human, json, sarif, github or junit")
+        .ok_or_else(|| format!("expected FORMAT=FILE, like `json=dvlint.json`, not `{text}`"))?;
+    let format = F::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = F::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        format!(
+            "unknown format `{format}`; expected one of {}",
+            names.join(", ")
+        )
     })?;
     if path.is_empty() {
         return Err("the file name after `=` is empty".to_owned());

@@ -25,7 +25,7 @@ pub struct Entry {
 
 /// Kinds in the order they are listed: the four with rules of their own, then
 /// the table of [`crate::model::component::KINDS`], then any other kind by name.
-fn rank(kind: &str) -> (usize, &str) {
+pub fn rank(kind: &str) -> (usize, &str) {
     const FIRST: [&str; 4] = ["entity", "attribute", "entityrelationship", "optionset"];
     if let Some(i) = FIRST.iter().position(|k| *k == kind) {
         return (i, "");

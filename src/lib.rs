@@ -19,5 +19,6 @@ pub mod model;
 pub mod package;
 pub mod policy;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod source;

@@ -66,17 +66,22 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError>
     out.write_all(render(args.format, &reports, color).as_bytes())?;
     out.flush()?;
 
-    let fail_on = match args.fail_on {
-        Some(FailOn::Error) => Severity::Error,
-        Some(FailOn::Warning) => Severity::Warning,
-        Some(FailOn::Info) => Severity::Info,
-        None => policy.fail_on.unwrap_or(Severity::Error),
-    };
+    let fail_on = fail_on(args.fail_on, &policy);
     let failed = outcomes
         .iter()
         .flat_map(|o| &o.diagnostics)
         .any(|d| d.severity >= fail_on);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The lowest severity that fails the run: `--fail-on`, else the policy's, else error.
+pub(crate) fn fail_on(given: Option<FailOn>, policy: &Policy) -> Severity {
+    match given {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => policy.fail_on.unwrap_or(Severity::Error),
+    }
 }
 
 /// The policy's solutions the command line did not name, loaded (without their

@@ -437,6 +437,8 @@ pub struct Attribute {
     pub span: Span,
     pub kind: Option<Spanned<String>>,
     pub max_length: Option<Spanned<u64>>,
+    /// `<RequiredLevel>` as written (`none`, `recommended`, `required`, `systemrequired`).
+    pub required_level: Option<String>,
     /// `<IsCustomField>`; `None` when absent.
     pub is_custom: Option<bool>,
     pub unmodified: bool,

@@ -261,6 +261,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     let mut logical = None;
     let mut kind = None;
     let mut max_length = None;
+    let mut required_level = None;
     let mut is_custom = None;
     let mut local_options = None;
     let mut global_option_set = None;
@@ -284,6 +285,9 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
                         )
                     })?;
                     max_length = Some(Spanned::new(value, text.span));
+                }
+                b"RequiredLevel" => {
+                    required_level = Some(cur.text(&child)?.value).filter(|l| !l.is_empty())
                 }
                 b"IsCustomField" => is_custom = Some(cur.text(&child)?.value == "1"),
                 b"OptionSetName" => {
@@ -326,6 +330,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
         span: element.span,
         kind: kind.filter(|k| !k.value.is_empty()),
         max_length,
+        required_level,
         is_custom,
         unmodified,
         local_options,

@@ -22,7 +22,7 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(super) struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: crate::diagnostic::Severity,
     message: &'a str,
@@ -69,7 +69,7 @@ pub(super) fn location(location: &Location) -> JsonLocation<'_> {
     }
 }
 
-fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+pub(super) fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
     JsonDiagnostic {
         rule: d.rule,
         severity: d.severity,

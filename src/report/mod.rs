@@ -1,6 +1,7 @@
 //! Turning diagnostics, and the inventory of `dvlint components`, into output.
 //! Nothing else in dvlint formats what it prints.
 
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod inventory;

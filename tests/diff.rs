@@ -1,0 +1,247 @@
+//! `dvlint diff` as a reviewer runs it: on the bundled example in every format,
+//! a release against itself, `--output`, the policy's `solutions`, and what it
+//! refuses.
+
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::copy_tree;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn dvlint(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dvlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap()
+}
+
+const EXAMPLE: [&str; 6] = [
+    "diff",
+    "examples/ContosoCore_1_2_0_0",
+    "--baseline",
+    "examples/ContosoCore_1_1_0_0",
+    "--policy",
+    "examples/dvlint.yaml",
+];
+
+fn example(extra: &[&str]) -> Output {
+    let mut args = EXAMPLE.to_vec();
+    args.extend_from_slice(extra);
+    dvlint(&args, &root())
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn the_example_in_every_format() {
+    for format in ["human", "json", "markdown"] {
+        let output = example(&["--format", format]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        insta::assert_snapshot!(format!("diff_example_{format}"), stdout(&output));
+    }
+}
+
+#[test]
+fn the_example_json_names_each_change_with_the_finding_it_causes() {
+    let output = example(&["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["solution"], "ContosoCore");
+    assert_eq!((json["from"].as_str(), json["to"].as_str()), (Some("1.1.0.0"), Some("1.2.0.0")));
+    let changes = json["changes"].as_array().unwrap();
+    let find = |component: &str| {
+        changes
+            .iter()
+            .find(|c| c["component"] == component)
+            .unwrap_or_else(|| panic!("no change of {component}: {changes:#?}"))
+    };
+    let removed = find("cts_project.cts_legacycode");
+    assert_eq!(removed["change"], "removed");
+    assert_eq!(removed["kind"], "attribute");
+    assert_eq!(removed["rule"], "attribute-removed");
+    let shortened = find("cts_project.cts_code");
+    assert_eq!(shortened["change"], "changed");
+    assert_eq!(shortened["rule"], "attribute-length-reduced");
+    assert_eq!(shortened["aspects"], serde_json::json!(["length"]));
+    let added = find("cts_milestone");
+    assert_eq!((added["change"].as_str(), added["kind"].as_str()), (Some("added"), Some("entity")));
+    assert!(added["rule"].is_null());
+    // Every component id of a finding is one of the changes' ids.
+    for finding in json["findings"].as_array().unwrap() {
+        if let Some(component) = finding["component"].as_str() {
+            find(component);
+        }
+    }
+    // No component appears twice.
+    let mut ids: Vec<&str> = changes.iter().map(|c| c["component"].as_str().unwrap()).collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all);
+}
+
+#[test]
+fn a_release_against_itself_lists_nothing_and_passes() {
+    for format in ["human", "json", "markdown"] {
+        let output = dvlint(
+            &[
+                "diff",
+                "examples/ContosoCore_1_2_0_0",
+                "--baseline",
+                "examples/ContosoCore_1_2_0_0",
+                "--format",
+                format,
+            ],
+            &root(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let text = stdout(&output);
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(json["changes"], serde_json::json!([]));
+            assert_eq!(json["findings"], serde_json::json!([]));
+        } else {
+            assert!(
+                text.contains("ContosoCore 1.2.0.0 → 1.2.0.0: no change; no findings"),
+                "{text}"
+            );
+            assert!(!text.contains('|'), "{text}");
+        }
+    }
+}
+
+#[test]
+fn fail_on_decides_the_exit_code_as_check_does() {
+    // The example's findings are errors and warnings: each level fails.
+    for level in ["error", "warning", "info"] {
+        assert_eq!(example(&["--fail-on", level]).status.code(), Some(1));
+    }
+    // Without its errors (their rules off), only warnings remain: `error` passes.
+    let temp = tempfile::tempdir().unwrap();
+    let policy = temp.path().join("dvlint.yaml");
+    std::fs::write(
+        &policy,
+        "rules:\n  attribute-removed: off\n  attribute-length-reduced: off\n  \
+         attribute-type-changed: off\n",
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+    let run = |level: &str| {
+        dvlint(
+            &[
+                "diff",
+                "examples/ContosoCore_1_2_0_0",
+                "--baseline",
+                "examples/ContosoCore_1_1_0_0",
+                "--policy",
+                policy,
+                "--fail-on",
+                level,
+            ],
+            &root(),
+        )
+    };
+    assert_eq!(run("error").status.code(), Some(0));
+    assert_eq!(run("warning").status.code(), Some(1));
+}
+
+#[test]
+fn output_writes_another_format_beside_stdout() {
+    let temp = tempfile::tempdir().unwrap();
+    let markdown = temp.path().join("diff.md");
+    let json = temp.path().join("diff.json");
+    let output = example(&[
+        "--output",
+        &format!("markdown={}", markdown.display()),
+        "--output",
+        &format!("json={}", json.display()),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&markdown).unwrap(),
+        stdout(&example(&["--format", "markdown"]))
+    );
+    assert_eq!(
+        std::fs::read_to_string(&json).unwrap(),
+        stdout(&example(&["--format", "json"]))
+    );
+    let bad = example(&["--output", "sarif=x.sarif"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("human, json, markdown"), "{stderr}");
+}
+
+#[test]
+fn without_a_baseline_there_is_nothing_to_compare() {
+    let output = dvlint(&["diff", "examples/ContosoCore_1_2_0_0"], &root());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("has no baseline"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn the_policy_solutions_are_compared_with_their_baselines() {
+    let temp = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("examples/ContosoCore_1_2_0_0"), &temp.path().join("new"));
+    copy_tree(&root().join("examples/ContosoCore_1_1_0_0"), &temp.path().join("old"));
+    std::fs::write(
+        temp.path().join("dvlint.yaml"),
+        "solutions:\n  - path: new\n    baseline: old\n  - path: old\n    baseline: old\n",
+    )
+    .unwrap();
+    let output = dvlint(&["diff", "--format", "json"], temp.path());
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let all = json.as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0]["to"], "1.2.0.0");
+    assert!(!all[0]["changes"].as_array().unwrap().is_empty());
+    assert_eq!(all[1]["changes"], serde_json::json!([]));
+    // A solution of the policy without a baseline stops the run.
+    std::fs::write(temp.path().join("dvlint.yaml"), "solutions:\n  - path: new\n").unwrap();
+    let output = dvlint(&["diff"], temp.path());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("its `baseline` in dvlint.yaml"), "{stderr}");
+}
+
+#[test]
+fn a_zip_against_its_own_unpacked_folder_lists_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let zip = temp.path().join("ContosoCore.zip");
+    std::fs::write(&zip, common::zip_folder(&root().join("examples/ContosoCore_1_2_0_0")))
+        .unwrap();
+    let output = dvlint(
+        &[
+            "diff",
+            zip.to_str().unwrap(),
+            "--baseline",
+            "examples/ContosoCore_1_2_0_0",
+            "--format",
+            "json",
+            "--policy",
+            "examples/dvlint.yaml",
+        ],
+        &root(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["changes"], serde_json::json!([]), "{json:#}");
+}

@@ -64,7 +64,10 @@ fn the_example_json_names_each_change_with_the_finding_it_causes() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["version"], 1);
     assert_eq!(json["solution"], "ContosoCore");
-    assert_eq!((json["from"].as_str(), json["to"].as_str()), (Some("1.1.0.0"), Some("1.2.0.0")));
+    assert_eq!(
+        (json["from"].as_str(), json["to"].as_str()),
+        (Some("1.1.0.0"), Some("1.2.0.0"))
+    );
     let changes = json["changes"].as_array().unwrap();
     let find = |component: &str| {
         changes
@@ -81,7 +84,10 @@ fn the_example_json_names_each_change_with_the_finding_it_causes() {
     assert_eq!(shortened["rule"], "attribute-length-reduced");
     assert_eq!(shortened["aspects"], serde_json::json!(["length"]));
     let added = find("cts_milestone");
-    assert_eq!((added["change"].as_str(), added["kind"].as_str()), (Some("added"), Some("entity")));
+    assert_eq!(
+        (added["change"].as_str(), added["kind"].as_str()),
+        (Some("added"), Some("entity"))
+    );
     assert!(added["rule"].is_null());
     // Every component id of a finding is one of the changes' ids.
     for finding in json["findings"].as_array().unwrap() {
@@ -90,7 +96,10 @@ fn the_example_json_names_each_change_with_the_finding_it_causes() {
         }
     }
     // No component appears twice.
-    let mut ids: Vec<&str> = changes.iter().map(|c| c["component"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = changes
+        .iter()
+        .map(|c| c["component"].as_str().unwrap())
+        .collect();
     let all = ids.len();
     ids.sort_unstable();
     ids.dedup();
@@ -200,15 +209,26 @@ fn without_a_baseline_there_is_nothing_to_compare() {
 #[test]
 fn the_policy_solutions_are_compared_with_their_baselines() {
     let temp = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("examples/ContosoCore_1_2_0_0"), &temp.path().join("new"));
-    copy_tree(&root().join("examples/ContosoCore_1_1_0_0"), &temp.path().join("old"));
+    copy_tree(
+        &root().join("examples/ContosoCore_1_2_0_0"),
+        &temp.path().join("new"),
+    );
+    copy_tree(
+        &root().join("examples/ContosoCore_1_1_0_0"),
+        &temp.path().join("old"),
+    );
     std::fs::write(
         temp.path().join("dvlint.yaml"),
         "solutions:\n  - path: new\n    baseline: old\n  - path: old\n    baseline: old\n",
     )
     .unwrap();
     let output = dvlint(&["diff", "--format", "json"], temp.path());
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let all = json.as_array().unwrap();
     assert_eq!(all.len(), 2);
@@ -216,7 +236,11 @@ fn the_policy_solutions_are_compared_with_their_baselines() {
     assert!(!all[0]["changes"].as_array().unwrap().is_empty());
     assert_eq!(all[1]["changes"], serde_json::json!([]));
     // A solution of the policy without a baseline stops the run.
-    std::fs::write(temp.path().join("dvlint.yaml"), "solutions:\n  - path: new\n").unwrap();
+    std::fs::write(
+        temp.path().join("dvlint.yaml"),
+        "solutions:\n  - path: new\n",
+    )
+    .unwrap();
     let output = dvlint(&["diff"], temp.path());
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -227,8 +251,11 @@ fn the_policy_solutions_are_compared_with_their_baselines() {
 fn a_zip_against_its_own_unpacked_folder_lists_nothing() {
     let temp = tempfile::tempdir().unwrap();
     let zip = temp.path().join("ContosoCore.zip");
-    std::fs::write(&zip, common::zip_folder(&root().join("examples/ContosoCore_1_2_0_0")))
-        .unwrap();
+    std::fs::write(
+        &zip,
+        common::zip_folder(&root().join("examples/ContosoCore_1_2_0_0")),
+    )
+    .unwrap();
     let output = dvlint(
         &[
             "diff",
@@ -244,4 +271,133 @@ fn a_zip_against_its_own_unpacked_folder_lists_nothing() {
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["changes"], serde_json::json!([]), "{json:#}");
+}
+
+/// The example's 1.2.0.0 copied, with `edit` (file, text, replacement) applied:
+/// the rows of `dvlint diff` against the unedited copy, as (change, kind,
+/// component, aspects).
+fn diff_after(edits: &[(&str, &str, &str)]) -> Vec<(String, String, String, String)> {
+    let temp = tempfile::tempdir().unwrap();
+    let (before, after) = (temp.path().join("before"), temp.path().join("after"));
+    copy_tree(&root().join("examples/ContosoCore_1_2_0_0"), &before);
+    copy_tree(&root().join("examples/ContosoCore_1_2_0_0"), &after);
+    for (file, from, to) in edits {
+        let path = after.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "{from} in {file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    let output = dvlint(
+        &[
+            "diff",
+            after.to_str().unwrap(),
+            "--baseline",
+            before.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_ne!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = |key: &str| c[key].as_str().unwrap_or_default().to_owned();
+            let aspects = c["aspects"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().unwrap())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default();
+            (text("change"), text("kind"), text("component"), aspects)
+        })
+        .collect()
+}
+
+fn rows(expected: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, String)> {
+    expected
+        .iter()
+        .map(|(a, b, c, d)| {
+            (
+                (*a).to_owned(),
+                (*b).to_owned(),
+                (*c).to_owned(),
+                (*d).to_owned(),
+            )
+        })
+        .collect()
+}
+
+const PROJECT: &str = "Entities/cts_Project/Entity.xml";
+
+#[test]
+fn each_edit_is_exactly_its_change() {
+    let cases: &[(&[(&str, &str, &str)], &[(&str, &str, &str, &str)])] = &[
+        // A renamed column is a change, not a removal and an addition.
+        (
+            &[(PROJECT, "description=\"Project Code\"", "description=\"Reference\"")],
+            &[("changed", "attribute", "cts_project.cts_code", "name")],
+        ),
+        (
+            &[(PROJECT, "<Name LocalizedName=\"Project\"", "<Name LocalizedName=\"Engagement\"")],
+            &[("changed", "entity", "cts_project", "name")],
+        ),
+        (
+            &[(
+                PROJECT,
+                "cts_accountid</LogicalName>\n          <RequiredLevel>required<",
+                "cts_accountid</LogicalName>\n          <RequiredLevel>none<",
+            )],
+            &[("changed", "attribute", "cts_project.cts_accountid", "required")],
+        ),
+        (
+            &[("OptionSets/cts_priority.xml", "<label description=\"Low\"", "<label description=\"Minor\"")],
+            &[("changed", "option", "cts_priority:100000000", "label")],
+        ),
+        (
+            &[(
+                "environmentvariabledefinitions/cts_ProjectMailbox/environmentvariabledefinition.xml",
+                "projects@contoso.com",
+                "pm@contoso.com",
+            )],
+            &[(
+                "changed",
+                "environmentvariabledefinition",
+                "environmentvariabledefinition/cts_projectmailbox",
+                "default",
+            )],
+        ),
+        (
+            &[("Other/Customizations.xml", "apis/shared_office365<", "apis/shared_office365users<")],
+            &[(
+                "changed",
+                "connectionreference",
+                "connectionreference/cts_sharedoffice365_5c1e2",
+                "connector",
+            )],
+        ),
+        // A column carried only as a reference on one side is never listed.
+        (
+            &[(PROJECT, "<attribute PhysicalName=\"cts_Code\">", "<attribute PhysicalName=\"cts_Code\" unmodified=\"1\">")],
+            &[],
+        ),
+        (
+            &[("Other/Solution.xml", "<Version>1.2.0.0</Version>", "<Version>2.0.0.0</Version>")],
+            &[("changed", "solution", "solution/contosocore", "version")],
+        ),
+    ];
+    for (edits, expected) in cases {
+        assert_eq!(diff_after(edits), rows(expected), "{edits:?}");
+    }
 }

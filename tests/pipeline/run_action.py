@@ -20,6 +20,7 @@ GITHUB_BASE_REF, GITHUB_WORKSPACE, RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -71,7 +72,15 @@ class Context:
             "base_ref": env.get("GITHUB_BASE_REF", ""),
             "head_ref": env.get("GITHUB_HEAD_REF", ""),
             "workspace": env.get("GITHUB_WORKSPACE", os.getcwd()),
+            "repository": env.get("GITHUB_REPOSITORY", ""),
+            # The job's token: the test's stand-in, never a real one.
+            "token": env.get("GITHUB_TOKEN", ""),
         }
+        # The event payload, as GitHub writes it to GITHUB_EVENT_PATH.
+        self.event = {}
+        if env.get("GITHUB_EVENT_PATH"):
+            with open(env["GITHUB_EVENT_PATH"], encoding="utf-8") as f:
+                self.event = json.load(f)
         self.runner = {
             "os": env.get("RUNNER_OS", ""),
             "arch": env.get("RUNNER_ARCH", ""),
@@ -87,6 +96,11 @@ class Context:
             if rest[0] not in self.inputs:
                 raise SystemExit(f"run_action: `{expression}` names no input of the action")
             return self.inputs[rest[0]]
+        if head == "github" and len(rest) > 1 and rest[0] == "event":
+            value = self.event
+            for key in rest[1:]:
+                value = value.get(key, "") if isinstance(value, dict) else ""
+            return "" if isinstance(value, (dict, list)) else str(value)
         if head in ("github", "runner") and len(rest) == 1:
             table = self.github if head == "github" else self.runner
             if rest[0] not in table:

@@ -448,3 +448,46 @@ fn components_at_a_revision_are_read_as_from_the_folder() {
         "the flow and the variable"
     );
 }
+
+#[test]
+fn diff_against_a_revision_lists_what_diff_against_the_folder_does() {
+    let repo = unpacked_repo();
+    let changes = |baseline: &str| {
+        let output = repo.dvlint(
+            &[
+                "diff",
+                "src/Contoso Core",
+                "--baseline",
+                baseline,
+                "--format",
+                "json",
+            ],
+            &repo.root,
+        );
+        assert_ne!(
+            output.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["change"].as_str().unwrap().to_owned(),
+                    c["component"].as_str().unwrap().to_owned(),
+                    c["rule"].as_str().map(str::to_owned),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let at_head = changes("git:HEAD");
+    assert!(!at_head.is_empty());
+    assert_eq!(at_head, changes(fixture("baseline").to_str().unwrap()));
+    // Committed, the working tree is its own baseline: nothing changed.
+    repo.commit_all("release 2");
+    assert_eq!(changes("git:HEAD"), []);
+}

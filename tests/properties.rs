@@ -569,3 +569,49 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// `dvlint diff`.
+
+proptest! {
+    #![proptest_config(cases(48))]
+
+    /// A solution against itself, in either layout on either side, lists no change.
+    #[test]
+    fn a_solution_against_itself_lists_no_change(
+        spec in small_spec(),
+        sides in (layout(), layout()),
+    ) {
+        let solution = Solution::generate(&spec);
+        let candidate = from_zip(&render(&solution, sides.0), "cand.zip");
+        let baseline = from_zip(&render(&solution, sides.1), "base.zip");
+        let rows = dvlint::review::changes(&baseline, &candidate);
+        prop_assert!(rows.is_empty(), "{:?}", rows);
+    }
+
+    /// A removed component is a `removed` row carrying the finding it causes,
+    /// and every finding about a component is carried by a row.
+    #[test]
+    fn a_removal_is_a_removed_row_with_its_finding(
+        spec in small_spec(),
+        pick in any::<Index>(),
+        sides in (layout(), layout()),
+    ) {
+        let base = Solution::generate(&spec);
+        let targets = targets(&base);
+        let target = pick.get(&targets);
+        let (cand, (rule, component)) = without(&base, target);
+        let candidate = from_zip(&render(&cand, sides.0), "cand.zip");
+        let baseline = from_zip(&render(&base, sides.1), "base.zip");
+        let outcome = common::check(&candidate, Some(&baseline), &Policy::default());
+        let review = dvlint::review::review(&baseline, &candidate, outcome.diagnostics, None);
+        let row = review.rows.iter().find(|r| r.component == component);
+        prop_assert!(row.is_some(), "no row for {} in {:?}", component, review.rows);
+        let row = row.unwrap();
+        prop_assert_eq!(row.change.as_str(), "removed");
+        prop_assert_eq!(row.findings.first().map(|d| d.rule), Some(rule.as_str()));
+        for finding in &review.other_findings {
+            prop_assert!(finding.component.is_none(), "{:?}", finding);
+        }
+    }
+}

@@ -339,11 +339,16 @@ fn rows(expected: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, S
         .collect()
 }
 
+/// (file, text, replacement).
+type Edit<'a> = (&'a str, &'a str, &'a str);
+/// (change, kind, component, aspects joined by commas).
+type ExpectedRow<'a> = (&'a str, &'a str, &'a str, &'a str);
+
 const PROJECT: &str = "Entities/cts_Project/Entity.xml";
 
 #[test]
 fn each_edit_is_exactly_its_change() {
-    let cases: &[(&[(&str, &str, &str)], &[(&str, &str, &str, &str)])] = &[
+    let cases: &[(&[Edit], &[ExpectedRow])] = &[
         // A renamed column is a change, not a removal and an addition.
         (
             &[(PROJECT, "description=\"Project Code\"", "description=\"Reference\"")],

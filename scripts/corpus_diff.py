@@ -321,7 +321,16 @@ def version_key(v: str) -> list:
     return parts
 
 
+def valid_version(v: str) -> bool:
+    """2 to 4 dot-separated runs of digits: what Dataverse accepts as a solution version."""
+    parts = v.strip().split(".")
+    return 2 <= len(parts) <= 4 and all(p.isdigit() and p.isascii() for p in parts)
+
+
 def versions_equal(a: str, b: str) -> bool:
+    # An invalid version cannot be compared as numbers: any other text is a change.
+    if not (valid_version(a) and valid_version(b)):
+        return a.strip() == b.strip()
     ka, kb = version_key(a), version_key(b)
     n = max(len(ka), len(kb))
     ka += [0] * (n - len(ka))
@@ -630,7 +639,7 @@ def _zip_cases():
         pass
 
     def version_same(sol, cust):
-        _first(sol, "SolutionManifest", "Version").text = "01.0.0.0006.0"
+        _first(sol, "SolutionManifest", "Version").text = "01.0.0.0006"
         pub = _first(sol, "SolutionManifest", "Publisher")
         _set_text(pub, "UniqueName", "SECURITYSCREENINGPUBLISHER")
         _set_text(pub, "CustomizationPrefix", "SS")
@@ -744,7 +753,7 @@ def _zip_cases():
     A = "attribute"
     return [
         ("zip: re-serialised, nothing edited", noop, noop, []),
-        ("zip: 1.0.0.6 = 01.0.0.0006.0, publisher and prefix case", noop, version_same, []),
+        ("zip: 1.0.0.6 = 01.0.0.0006, publisher and prefix case", noop, version_same, []),
         ("zip: version and managed", noop, version_managed,
          [("changed", "solution", "solution/securityscreening", ("managed", "version"))]),
         ("zip: patch name, other publisher and prefix", noop, publisher_patch,
@@ -842,30 +851,35 @@ def _rows(res: dict) -> set:
     return {(r["change"], r["kind"], r["component"], tuple(r.get("aspects", []))) for r in res["changes"]}
 
 
-def edit_tests(corpus: str) -> int:
+def build_edit_cases(corpus: str, tmp: str) -> list:
+    """The synthetic edits written under tmp: (label, baseline, candidate, expected rows)."""
     import shutil
-    import tempfile
-    failures = 0
     zsrc = os.path.join(corpus, "tc-ca-security-screening/SecurityScreening_unmanaged_1_0_0_6.zip")
     dsrc = os.path.join(corpus, "business-approvals-kit/c6ab3169/src")
+    cases = []
+    orig_z = load(zsrc)
+    for i, (label, base_edit, cand_edit, expected) in enumerate(_zip_cases()):
+        bz, cz = os.path.join(tmp, f"b{i}.zip"), os.path.join(tmp, f"c{i}.zip")
+        _mutated_zip(zsrc, bz, base_edit)
+        _mutated_zip(zsrc, cz, cand_edit)
+        if expected is None:
+            expected = _computed_expectation(label, orig_z, load(cz))
+        cases.append((label, bz, cz, expected))
+    base_dir = os.path.join(tmp, "base")
+    shutil.copytree(dsrc, base_dir)
+    for i, (label, edit, expected) in enumerate(_dir_cases()):
+        cdir = os.path.join(tmp, f"cand{i}")
+        shutil.copytree(dsrc, cdir)
+        edit(_Tree(cdir))
+        cases.append((label, dsrc if i else base_dir, cdir, expected))
+    return cases
+
+
+def edit_tests(corpus: str) -> int:
+    import tempfile
+    failures = 0
     with tempfile.TemporaryDirectory(prefix="corpus_diff.") as tmp:
-        cases = []
-        orig_z = load(zsrc)
-        for i, (label, base_edit, cand_edit, expected) in enumerate(_zip_cases()):
-            bz, cz = os.path.join(tmp, f"b{i}.zip"), os.path.join(tmp, f"c{i}.zip")
-            _mutated_zip(zsrc, bz, base_edit)
-            _mutated_zip(zsrc, cz, cand_edit)
-            if expected is None:
-                expected = _computed_expectation(label, orig_z, load(cz))
-            cases.append((label, bz, cz, expected))
-        base_dir = os.path.join(tmp, "base")
-        shutil.copytree(dsrc, base_dir)
-        for i, (label, edit, expected) in enumerate(_dir_cases()):
-            cdir = os.path.join(tmp, f"cand{i}")
-            shutil.copytree(dsrc, cdir)
-            edit(_Tree(cdir))
-            cases.append((label, dsrc if i else base_dir, cdir, expected))
-        for label, b, c, expected in cases:
+        for label, b, c, expected in build_edit_cases(corpus, tmp):
             pb, pc = load(b), load(c)
             fwd, rev = diff(pb, pc), diff(pc, pb)
             got, want = _rows(fwd), set(expected)
@@ -876,6 +890,19 @@ def edit_tests(corpus: str) -> int:
             for line in bad[:10]:
                 print(f"       {line}")
     return failures
+
+
+def emit_cases(corpus: str, out: str) -> int:
+    """Every pair to check dvlint with: the real PAIRS, each package against itself, and the
+    synthetic edits (written under out), as JSON [{label, baseline, candidate}] on stdout."""
+    os.makedirs(out, exist_ok=True)
+    cases = [{"label": label, "baseline": os.path.join(corpus, a), "candidate": os.path.join(corpus, b)}
+             for label, a, b in PAIRS]
+    cases += [{"label": label, "baseline": b, "candidate": c}
+              for label, b, c, _ in build_edit_cases(corpus, out)]
+    json.dump(cases, sys.stdout, indent=2)
+    print()
+    return 0
 
 
 def _computed_expectation(label: str, orig: Package, cand: Package) -> list:
@@ -910,7 +937,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--self-test", action="store_true",
                     help="diff every corpus package against itself and the known real pairs")
     ap.add_argument("--corpus", default="/work/shared/corpus", help="corpus folder for --self-test")
+    ap.add_argument("--emit-cases", metavar="DIR",
+                    help="write the synthetic edits under DIR and print every pair to check as JSON")
     a = ap.parse_args(argv)
+    if a.emit_cases:
+        return emit_cases(a.corpus, a.emit_cases)
     if a.self_test:
         if a.baseline or a.candidate:
             ap.error("--self-test takes no package")

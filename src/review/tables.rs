@@ -217,14 +217,20 @@ fn compare_columns(
             details.push(format!("renamed from `{a}`"));
         }
     }
-    let mut same_type = true;
-    if let (Some(a), Some(b)) = (&old.kind, &new.kind) {
-        if normal_type(&a.value) != normal_type(&b.value) {
-            same_type = false;
-            aspects.push("type");
-            details.push(format!("type {}", arrow(&a.value, &b.value)));
+    // Options are compared only within one type: a type dvlint cannot see on one
+    // side may be another.
+    let same_type = match (&old.kind, &new.kind) {
+        (Some(a), Some(b)) => {
+            let same = normal_type(&a.value) == normal_type(&b.value);
+            if !same {
+                aspects.push("type");
+                details.push(format!("type {}", arrow(&a.value, &b.value)));
+            }
+            same
         }
-    }
+        (None, None) => true,
+        _ => false,
+    };
     if let (Some(a), Some(b)) = (&old.max_length, &new.max_length) {
         if a.value != b.value {
             aspects.push("length");

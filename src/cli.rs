@@ -148,6 +148,8 @@ pub enum Format {
     Github,
     /// JUnit XML, for CI test views such as Azure DevOps.
     Junit,
+    /// A Markdown report for pull-request comments (GitHub, Azure DevOps).
+    Markdown,
 }
 
 /// `--output FORMAT=FILE`.
@@ -162,7 +164,7 @@ fn parse_output(text: &str) -> Result<Output, String> {
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=FILE, like `sarif=dvlint.sarif`, not `{text}`"))?;
     let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown format `{format}`; expected human, json, sarif, github or junit")
+        format!("unknown format `{format}`; expected human, json, sarif, github, junit or markdown")
     })?;
     if path.is_empty() {
         return Err("the file name after `=` is empty".to_owned());

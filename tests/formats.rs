@@ -575,7 +575,7 @@ fn init_writes_a_valid_commented_policy_and_keeps_an_existing_one() {
 
 #[test]
 fn the_formats_of_the_example_match_their_snapshots() {
-    for format in ["sarif", "github", "junit"] {
+    for format in ["sarif", "github", "junit", "markdown"] {
         let text = stdout(&example(&["--format", format]));
         insta::assert_snapshot!(format!("example__{format}"), text);
     }

@@ -86,6 +86,40 @@ fn the_example_is_one_table_with_a_row_per_finding() {
 }
 
 #[test]
+fn the_readme_shows_the_example_as_it_is() {
+    let output = common::dvlint(
+        &[
+            "check",
+            "examples/ContosoCore_1_2_0_0",
+            "--baseline",
+            "examples/ContosoCore_1_1_0_0",
+            "--policy",
+            "examples/dvlint.yaml",
+            "--format",
+            "markdown",
+        ],
+        &root(),
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    // The README indents it as a block of a list item.
+    let indented: String = text
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("  {line}\n")
+            }
+        })
+        .collect();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("  ```markdown\n{indented}  ```\n")),
+        "README.md does not show:\n{indented}"
+    );
+}
+
+#[test]
 fn every_finding_stays_in_its_row_and_long_tables_fold() {
     let examples = root().join("examples");
     let candidate = common::load(&examples.join("ContosoCore_1_2_0_0"));

@@ -197,6 +197,8 @@ pub enum Format {
     Github,
     /// JUnit XML, for CI test views such as Azure DevOps.
     Junit,
+    /// A Markdown report for pull-request comments (GitHub, Azure DevOps).
+    Markdown,
 }
 
 /// `--output FORMAT=FILE`.

@@ -162,6 +162,7 @@ fn render(candidate: &Solution, baseline: Option<&Solution>, outcome: &Outcome) 
     let _ = report::sarif::render(&reports);
     let _ = report::github::render(&reports);
     let _ = report::junit::render(&reports);
+    let _ = report::markdown::render(&reports);
 }
 
 /// A zip of `members`, stored uncompressed (fast to build for every input).

@@ -406,3 +406,89 @@ fn each_edit_is_exactly_its_change() {
         assert_eq!(diff_after(edits), rows(expected), "{edits:?}");
     }
 }
+
+/// The HTML a GitHub-flavoured renderer (pulldown-cmark with tables) makes of it.
+fn html(markdown: &str) -> String {
+    let mut html = String::new();
+    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    html
+}
+
+#[test]
+fn the_markdown_renders_as_a_table_per_kind_with_a_row_per_change() {
+    let text = stdout(&example(&["--format", "markdown"]));
+    let json: serde_json::Value =
+        serde_json::from_slice(&example(&["--format", "json"]).stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    let mut kinds: Vec<&str> = changes
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    kinds.dedup();
+    let html = html(&text);
+    assert_eq!(html.matches("<table>").count(), kinds.len(), "{html}");
+    assert_eq!(
+        html.matches("<tr>").count(),
+        kinds.len() + changes.len(),
+        "{html}"
+    );
+    assert_eq!(html.matches("<td>").count(), 5 * changes.len(), "{html}");
+    assert!(
+        html.contains(
+            "<td>removed</td><td><code>cts_project.cts_legacycode</code></td><td>Legacy Code</td>\
+         <td>nvarchar(100)</td><td><strong>error</strong> <code>attribute-removed</code></td>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_long_section_is_collapsed_and_still_a_table() {
+    // Every column of the milestone table renamed: more rows than a comment shows open.
+    let temp = tempfile::tempdir().unwrap();
+    let (before, after) = (temp.path().join("before"), temp.path().join("after"));
+    copy_tree(&root().join("examples/ContosoCore_1_2_0_0"), &before);
+    copy_tree(&root().join("examples/ContosoCore_1_2_0_0"), &after);
+    let entity = after.join("Entities/cts_Milestone/Entity.xml");
+    let text = std::fs::read_to_string(&entity).unwrap();
+    let renamed = text.replace(
+        "<displayname description=\"",
+        "<displayname description=\"New ",
+    );
+    let columns = text.matches("<attribute PhysicalName").count();
+    assert!(columns > 10, "{columns} columns");
+    std::fs::write(&entity, renamed).unwrap();
+    // A raised version: no finding of the check, only the changes.
+    let solution = after.join("Other/Solution.xml");
+    let manifest = std::fs::read_to_string(&solution).unwrap();
+    std::fs::write(
+        &solution,
+        manifest.replace("<Version>1.2.0.0<", "<Version>1.2.1.0<"),
+    )
+    .unwrap();
+    let output = dvlint(
+        &[
+            "diff",
+            after.to_str().unwrap(),
+            "--baseline",
+            before.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+        &root(),
+    );
+    let text = stdout(&output);
+    assert!(
+        text.contains(&format!("<details><summary>Columns ({columns})</summary>")),
+        "{text}"
+    );
+    let html = html(&text);
+    // The solution's row, then the collapsed columns.
+    assert_eq!(html.matches("<table>").count(), 2, "{html}");
+    assert_eq!(html.matches("<tr>").count(), 2 + 1 + columns, "{html}");
+    assert!(
+        html.contains("<details>") && html.contains("</details>"),
+        "{html}"
+    );
+}

@@ -124,6 +124,12 @@ fn every_format_names_the_environment() {
     let junit = String::from_utf8(run(&["--format", "junit"]).stdout).unwrap();
     assert!(junit.contains("environment: prod"), "{junit}");
     assert!(
+        junit.contains(
+            "<testcase name=\"connection-reference-unset: connectionreference/cts_sharedoffice365_5c1e2 (in test)\""
+        ),
+        "{junit}"
+    );
+    assert!(
         junit.contains("message=\"in `test`: connection reference"),
         "{junit}"
     );

@@ -226,28 +226,280 @@ fn a_finding_inside_a_zip_annotates_the_zip() {
     assert!(text.contains("::error file=old.zip,title=dvlint (attribute-removed)::column `cts_legacycode` was removed from table `cts_project` (at old.zip!/Entities/cts_Project/Entity.xml:178)"), "{text}");
 }
 
-#[test]
-fn junit_has_a_suite_per_solution_and_a_failure_per_finding() {
-    let output = example(&["--format", "junit"]);
-    let text = stdout(&output);
-    let mut reader = quick_xml::Reader::from_str(&text);
-    let (mut suites, mut cases, mut failures) = (0, 0, 0);
+/// A JUnit test case as a reader sees it.
+#[derive(Debug)]
+struct Case {
+    name: String,
+    classname: String,
+    file: Option<String>,
+    line: Option<String>,
+    /// (message, type) of each `<failure>`.
+    failures: Vec<(String, String)>,
+}
+
+/// A `<testsuite>`: its name, its `tests` and `failures` counts, its cases.
+type Suite = (String, usize, usize, Vec<Case>);
+
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.try_get_attribute(name)
+        .unwrap()
+        .map(|a| a.unescape_value().unwrap().into_owned())
+}
+
+fn count(e: &quick_xml::events::BytesStart<'_>, name: &str) -> usize {
+    attribute(e, name).unwrap().parse().unwrap()
+}
+
+/// Reads a JUnit report with quick-xml (which refuses malformed XML), checks the
+/// shape every reader relies on and returns its suites: one failure at most per
+/// case, names unique in a suite, the counts of each suite and of `<testsuites>`
+/// those of the cases.
+fn junit(text: &str) -> Vec<Suite> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut totals = (0, 0);
+    let mut suites: Vec<Suite> = Vec::new();
+    let mut in_failure = false;
     loop {
-        match reader.read_event().unwrap() {
-            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
-                match e.name().as_ref() {
-                    b"testsuite" => suites += 1,
-                    b"testcase" => cases += 1,
-                    b"failure" => failures += 1,
-                    _ => {}
+        let event = reader.read_event().unwrap();
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testsuites" => totals = (count(&e, "tests"), count(&e, "failures")),
+                b"testsuite" => suites.push((
+                    attribute(&e, "name").unwrap(),
+                    count(&e, "tests"),
+                    count(&e, "failures"),
+                    Vec::new(),
+                )),
+                b"testcase" => suites.last_mut().unwrap().3.push(Case {
+                    name: attribute(&e, "name").unwrap(),
+                    classname: attribute(&e, "classname").unwrap(),
+                    file: attribute(&e, "file"),
+                    line: attribute(&e, "line"),
+                    failures: Vec::new(),
+                }),
+                b"failure" => {
+                    let case = suites.last_mut().unwrap().3.last_mut().unwrap();
+                    case.failures.push((
+                        attribute(&e, "message").unwrap(),
+                        attribute(&e, "type").unwrap(),
+                    ));
+                    in_failure = !empty;
                 }
+                other => panic!("unexpected <{}>", String::from_utf8_lossy(other)),
+            },
+            Event::End(e) if e.name().as_ref() == b"failure" => in_failure = false,
+            Event::Text(t) => {
+                // Only a failure holds text; elsewhere, only indentation.
+                let t = t.decode().unwrap();
+                assert!(in_failure || t.trim().is_empty(), "stray text {t:?}");
             }
-            quick_xml::events::Event::Eof => break,
+            Event::Eof => break,
             _ => {}
         }
     }
-    assert_eq!((suites, cases, failures), (1, 22, 5));
-    assert!(text.contains("<testsuite name=\"ContosoCore 1.2.0.0\" tests=\"22\" failures=\"5\""));
+    let (mut tests, mut failures) = (0, 0);
+    for (suite, suite_tests, suite_failures, cases) in &suites {
+        let mut names = std::collections::BTreeSet::new();
+        for case in cases {
+            assert!(case.failures.len() <= 1, "{suite}: {case:?}");
+            assert!(
+                names.insert(case.name.as_str()),
+                "{suite}: {} twice",
+                case.name
+            );
+        }
+        assert_eq!(*suite_tests, cases.len(), "{suite}");
+        let failing = cases.iter().filter(|c| !c.failures.is_empty()).count();
+        assert_eq!(*suite_failures, failing, "{suite}");
+        tests += suite_tests;
+        failures += suite_failures;
+    }
+    assert_eq!(totals, (tests, failures));
+    suites
+}
+
+#[test]
+fn junit_has_a_case_per_finding_and_per_clean_rule() {
+    let output = example(&["--format", "junit"]);
+    assert_eq!(output.status.code(), Some(1));
+    let suites = junit(&stdout(&output));
+    assert_eq!(suites.len(), 1);
+    let (name, tests, failures, cases) = &suites[0];
+    assert_eq!(
+        (name.as_str(), *tests, *failures),
+        ("ContosoCore 1.2.0.0", 23, 5)
+    );
+    let removed = cases
+        .iter()
+        .find(|c| c.name == "attribute-removed: cts_project.cts_legacycode")
+        .unwrap();
+    assert_eq!(removed.classname, "dvlint.ContosoCore");
+    assert_eq!(
+        removed.file.as_deref(),
+        Some("examples/ContosoCore_1_1_0_0/Entities/cts_Project/Entity.xml")
+    );
+    assert_eq!(removed.line.as_deref(), Some("178"));
+    assert_eq!(
+        removed.failures,
+        [(
+            "column `cts_legacycode` was removed from table `cts_project`".to_owned(),
+            "error".to_owned()
+        )]
+    );
+
+    // A passing case per rule that ran clean, named by the rule alone, in the
+    // order the rules ran.
+    let root = root();
+    let candidate = common::load(&root.join("examples/ContosoCore_1_2_0_0"));
+    let baseline = common::load(&root.join("examples/ContosoCore_1_1_0_0"));
+    let outcome = common::check(
+        &candidate,
+        Some(&baseline),
+        &common::policy_in(&root.join("examples")),
+    );
+    let clean: Vec<&str> = outcome
+        .rules_run
+        .iter()
+        .copied()
+        .filter(|rule| !outcome.diagnostics.iter().any(|d| d.rule == *rule))
+        .collect();
+    let passing: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.failures.is_empty())
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(passing, clean);
+    assert_eq!(clean.len(), 18);
+}
+
+#[test]
+fn junit_names_stay_unique_and_the_xml_well_formed() {
+    use dvlint::report::{junit, SolutionReport};
+    let root = root();
+    let candidate = common::load(&root.join("examples/ContosoCore_1_2_0_0"));
+    let baseline = common::load(&root.join("examples/ContosoCore_1_1_0_0"));
+    let outcome = common::check(
+        &candidate,
+        Some(&baseline),
+        &common::policy_in(&root.join("examples")),
+    );
+    let removed = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "attribute-removed")
+        .unwrap();
+    let mut diagnostics = outcome.diagnostics.clone();
+    // The same component blamed at another line, and twice at one line.
+    let mut elsewhere = removed.clone();
+    elsewhere.location = outcome.diagnostics[1].location.clone();
+    diagnostics.extend([elsewhere, removed.clone()]);
+    // The same finding in two environments.
+    for environment in ["test", "prod"] {
+        let mut there = removed.clone();
+        there.environment = Some(environment.to_owned());
+        diagnostics.push(there);
+    }
+    // A finding about no component, twice at one place; and one whose text
+    // XML must escape or cannot hold.
+    let mut placed = removed.clone();
+    placed.component = None;
+    placed.message = "<b>\"quoted\" & 'single'</b>\u{1}\r\nnext".to_owned();
+    diagnostics.extend([placed.clone(), placed]);
+    let clean = common::load(&root.join("examples/ContosoCore_1_1_0_0"));
+    let reports = [
+        SolutionReport {
+            candidate: &candidate,
+            baseline: Some(&baseline),
+            diagnostics: &diagnostics,
+            allowed: outcome.allowed,
+            rules_run: &outcome.rules_run,
+        },
+        SolutionReport {
+            candidate: &clean,
+            baseline: None,
+            diagnostics: &[],
+            allowed: 0,
+            rules_run: &outcome.rules_run[..3],
+        },
+    ];
+    let suites = junit(&junit::render(&reports));
+    assert_eq!(suites.len(), 2);
+    let (_, tests, failures, cases) = &suites[0];
+    assert_eq!((*tests, *failures), (18 + 11, 11));
+    let names: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.name.starts_with("attribute-removed"))
+        .map(|c| c.name.as_str())
+        .collect();
+    // Loaded by an absolute path here: places are written as the package was named.
+    let place = format!("{}:178", removed.location.path());
+    assert_eq!(
+        names,
+        [
+            format!("attribute-removed: cts_project.cts_legacycode at {place}"),
+            format!(
+                "attribute-removed: cts_project.cts_legacycode at {}:{}",
+                outcome.diagnostics[1].location.path(),
+                outcome.diagnostics[1].location.line_col().0
+            ),
+            format!("attribute-removed: cts_project.cts_legacycode at {place} #2"),
+            "attribute-removed: cts_project.cts_legacycode (in test)".to_owned(),
+            "attribute-removed: cts_project.cts_legacycode (in prod)".to_owned(),
+            format!("attribute-removed: {place}"),
+            format!("attribute-removed: {place} #2"),
+        ]
+    );
+    let escaped = cases
+        .iter()
+        .find(|c| c.name == format!("attribute-removed: {place}"))
+        .unwrap();
+    assert_eq!(
+        escaped.failures[0].0,
+        "<b>\"quoted\" & 'single'</b>\\u{1}\r\nnext"
+    );
+    let (name, tests, failures, cases) = &suites[1];
+    assert_eq!(
+        (name.as_str(), *tests, *failures),
+        ("ContosoCore 1.1.0.0", 3, 0)
+    );
+    assert!(cases.iter().all(|c| c.file.is_none() && c.line.is_none()));
+}
+
+#[test]
+fn junit_cases_in_a_zip_name_the_archive() {
+    use dvlint::report::{junit, SolutionReport};
+    let root = root();
+    let candidate = common::load_as_zip(&root.join("examples/ContosoCore_1_2_0_0"), "new.zip");
+    let baseline = common::load_as_zip(&root.join("examples/ContosoCore_1_1_0_0"), "old.zip");
+    let outcome = common::check(
+        &candidate,
+        Some(&baseline),
+        &common::policy_in(&root.join("examples")),
+    );
+    let text = junit::render(&[SolutionReport {
+        candidate: &candidate,
+        baseline: Some(&baseline),
+        diagnostics: &outcome.diagnostics,
+        allowed: outcome.allowed,
+        rules_run: &outcome.rules_run,
+    }]);
+    let suites = junit(&text);
+    let removed = suites[0]
+        .3
+        .iter()
+        .find(|c| c.name == "attribute-removed: cts_project.cts_legacycode")
+        .unwrap();
+    // A line inside a member means nothing in the archive; the body has it.
+    assert_eq!(
+        (removed.file.as_deref(), removed.line.as_deref()),
+        (Some("old.zip"), None)
+    );
+    assert!(
+        text.contains(">old.zip!/Entities/cts_Project/Entity.xml:178:9\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -323,7 +575,7 @@ fn init_writes_a_valid_commented_policy_and_keeps_an_existing_one() {
 
 #[test]
 fn the_formats_of_the_example_match_their_snapshots() {
-    for format in ["sarif", "github", "junit"] {
+    for format in ["sarif", "github", "junit", "markdown"] {
         let text = stdout(&example(&["--format", format]));
         insta::assert_snapshot!(format!("example__{format}"), text);
     }

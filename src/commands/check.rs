@@ -125,5 +125,6 @@ fn render(format: Format, reports: &[SolutionReport<'_>], color: bool) -> String
         Format::Sarif => report::sarif::render(reports),
         Format::Github => report::github::render(reports),
         Format::Junit => report::junit::render(reports),
+        Format::Markdown => report::markdown::render(reports),
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::json::{self, JsonDiagnostic, JsonLocation};
+use super::markdown::{cell, code};
 use super::Summary;
 use crate::diagnostic::Diagnostic;
 use crate::package::printable;
@@ -323,30 +324,5 @@ fn details(out: &mut String, title: &str, table: &str) {
         );
     } else {
         let _ = write!(out, "#### {}\n\n{table}\n", cell(title));
-    }
-}
-
-// Until the Markdown report lands: the same escaping it uses.
-fn cell(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' => out.push_str("<br>"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn code(text: &str) -> String {
-    if text.contains('`') {
-        cell(text)
-    } else {
-        format!("`{}`", text.replace('|', "\\|"))
     }
 }

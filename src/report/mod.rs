@@ -7,6 +7,7 @@ pub mod human;
 pub mod inventory;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 mod paths;
 pub mod sarif;
 

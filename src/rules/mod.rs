@@ -4,11 +4,12 @@
 
 mod support;
 
-pub use support::{dependencies, diff, meta, relation, settings};
+pub use support::{added, dependencies, diff, meta, relation, settings, versioning};
 
 use std::cell::OnceCell;
 use std::sync::OnceLock;
 
+pub use added::Added;
 pub use diff::{Change, Removed};
 pub use relation::Relation;
 

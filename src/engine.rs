@@ -55,7 +55,8 @@ pub fn check_in(
     for environment in passes {
         let context = Context::new(candidate, baseline, target)
             .in_environment(environment)
-            .with_others(scope.others);
+            .with_others(scope.others)
+            .with_policy(policy);
         for rule in rules::REGISTRY {
             let Level::On(severity) = level_of(policy, rule.id) else {
                 continue;
@@ -69,7 +70,10 @@ pub fn check_in(
                 }
                 Some(_) => meta.per_environment,
             };
-            if !runs {
+            let configured = meta
+                .requires_policy
+                .is_none_or(|section| section.is_set(policy));
+            if !runs || !configured {
                 continue;
             }
             if !rules_run.contains(&rule.id) {

@@ -21,6 +21,7 @@ use crate::diagnostic::{Level, Severity};
 use crate::source::{Location, SourceFile};
 
 pub use environments::{EnvironmentEntry, InlineSolution, InstalledSource};
+pub use versioning::{Part, Versioning};
 
 /// The names a policy file may have, in order of preference.
 pub const POLICY_FILE_NAMES: [&str; 2] = ["dvlint.yaml", ".dvlint.yaml"];
@@ -42,6 +43,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "allow",
     "solutions",
     "environments",
+    "versioning",
 ];
 const TARGET_KEYS: &[&str] = &["package-version"];
 const RULE_KEYS: &[&str] = &["severity"];
@@ -62,6 +64,8 @@ pub struct Policy {
     pub solutions: Vec<SolutionEntry>,
     /// `environments:`, in the order the file lists them.
     pub environments: Vec<EnvironmentEntry>,
+    /// `versioning:`: the version part a release that removes or adds components must raise.
+    pub versioning: Option<Versioning>,
     /// The policy's text, so that a finding can point at a line of it (an
     /// installed solution listed in `environments`).
     pub source: Option<Arc<SourceFile>>,
@@ -390,6 +394,7 @@ impl Check<'_> {
                 "allow" => policy.allow = self.allow(value),
                 "solutions" => policy.solutions = self.solutions(value),
                 "environments" => policy.environments = self.environments(value),
+                "versioning" => policy.versioning = self.versioning(key_node, value),
                 other => self.unknown_key(key_node, other, TOP_LEVEL_KEYS),
             }
         }
@@ -738,6 +743,7 @@ impl Check<'_> {
 
 mod environments;
 mod raw;
+mod versioning;
 
 #[cfg(test)]
 mod tests;

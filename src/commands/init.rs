@@ -65,6 +65,13 @@ solutions: []
 #  - path: src/solutions/ContosoCore
 #    baseline: git:origin/main
 
+# The version part (major | minor | build | revision) a release must raise when
+# it removes components, and when it adds some; without it, version-bump-insufficient
+# stays quiet. See `dvlint explain version-bump-insufficient`.
+# versioning:
+#   removal: major
+#   addition: minor
+
 # The environments a release is deployed to (`dvlint check --environment NAME`
 # checks one): each one's Dataverse version, what is installed there (a list, or
 # the Web API's JSON of `solutions`), and the pac deployment settings used for it.
@@ -108,6 +115,29 @@ mod tests {
             .map(|e| e.name.as_str())
             .collect();
         assert_eq!(names, ["test", "prod"]);
+    }
+
+    #[test]
+    fn the_commented_versioning_is_a_valid_example() {
+        let text = template();
+        let from = text.find("# versioning:").unwrap();
+        let example: String = text[from..]
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .map(|line| format!("{}\n", line.strip_prefix("# ").unwrap_or(line)))
+            .collect();
+        let policy = Policy::parse(std::path::Path::new("dvlint.yaml"), &example, &rules::ids())
+            .unwrap_or_else(|e| panic!("{e}\n{example}"));
+        let versioning = policy.versioning.unwrap();
+        let part = |value: Option<crate::policy::PolicyValue<_>>| value.map(|v| v.value);
+        assert_eq!(part(versioning.removal), Some(crate::policy::Part::Major));
+        assert_eq!(part(versioning.addition), Some(crate::policy::Part::Minor));
+        assert!(
+            Policy::parse(std::path::Path::new("dvlint.yaml"), &text, &rules::ids())
+                .unwrap()
+                .versioning
+                .is_none()
+        );
     }
 
     #[test]

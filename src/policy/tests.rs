@@ -153,7 +153,7 @@ fn unknown_top_level_key_is_reported_at_the_key() {
             (
                 2,
                 1,
-                "unknown key `fail_on`; expected one of `target`, `fail-on`, `rules`, `allow`, `solutions`, `environments`"
+                "unknown key `fail_on`; expected one of `target`, `fail-on`, `rules`, `allow`, `solutions`, `environments`, `versioning`"
                     .to_owned()
             )
         );
@@ -375,7 +375,7 @@ target:
                 (
                     6,
                     1,
-                    "unknown key `fail_on`; expected one of `target`, `fail-on`, `rules`, `allow`, `solutions`, `environments`"
+                    "unknown key `fail_on`; expected one of `target`, `fail-on`, `rules`, `allow`, `solutions`, `environments`, `versioning`"
                         .to_owned()
                 ),
                 (8, 5, "allow entry needs a `reason`".to_owned()),

@@ -4,17 +4,18 @@
 
 mod support;
 
-pub use support::{dependencies, diff, meta, relation, settings};
+pub use support::{added, dependencies, diff, meta, relation, settings, versioning};
 
 use std::cell::OnceCell;
 use std::sync::OnceLock;
 
+pub use added::Added;
 pub use diff::{Change, Removed};
 pub use relation::Relation;
 
 use crate::environment::{Environment, InstalledSolution};
 use crate::model::Solution;
-use crate::policy::PolicyValue;
+use crate::policy::{Policy, PolicyValue};
 use crate::source::Location;
 use meta::RuleMeta;
 
@@ -78,6 +79,9 @@ pub struct Context<'a> {
     /// The other solutions of this run (the policy's `solutions`): what one of
     /// them provides, another may depend on.
     pub others: &'a [&'a Solution],
+    /// The policy of the run, for the rules it configures (`versioning`); `None`
+    /// outside the engine.
+    pub policy: Option<&'a Policy>,
     changes: OnceCell<Vec<Change<'a>>>,
 }
 
@@ -94,6 +98,7 @@ impl<'a> Context<'a> {
             target_package_version,
             environment: None,
             others: &[],
+            policy: None,
             changes: OnceCell::new(),
         }
     }
@@ -106,6 +111,12 @@ impl<'a> Context<'a> {
 
     pub fn with_others(mut self, others: &'a [&'a Solution]) -> Self {
         self.others = others;
+        self
+    }
+
+    /// The same context, under the run's policy.
+    pub fn with_policy(mut self, policy: &'a Policy) -> Self {
+        self.policy = Some(policy);
         self
     }
 
@@ -198,6 +209,7 @@ registry! {
     "root-component-missing" => root_component_missing,
     "version-not-incremented" => version_not_incremented,
     "version-decreased" => version_decreased,
+    "version-bump-insufficient" => version_bump_insufficient,
     "managed-state-changed" => managed_state_changed,
     "package-not-managed" => package_not_managed,
     "patch-publisher-mismatch" => patch_publisher_mismatch,

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::diagnostic::Level;
+use crate::policy::Policy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -22,6 +23,23 @@ pub enum Category {
     Environment,
 }
 
+/// A policy section a rule needs to have anything to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicySection {
+    /// `versioning:`
+    Versioning,
+}
+
+impl PolicySection {
+    /// Whether `policy` has this section.
+    pub fn is_set(self, policy: &Policy) -> bool {
+        match self {
+            PolicySection::Versioning => policy.versioning.is_some(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FrontMatter {
@@ -36,6 +54,9 @@ pub struct FrontMatter {
     /// Runs on its own and also once per environment (against what is installed there).
     #[serde(default)]
     pub per_environment: bool,
+    /// Runs only when the policy has this section.
+    #[serde(default)]
+    pub requires_policy: Option<PolicySection>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +68,7 @@ pub struct RuleMeta {
     pub requires_baseline: bool,
     pub requires_environment: bool,
     pub per_environment: bool,
+    pub requires_policy: Option<PolicySection>,
     /// The whole Markdown document, front matter included.
     pub doc: &'static str,
 }
@@ -96,6 +118,7 @@ pub fn parse(id: &'static str, doc: &'static str) -> Result<RuleMeta, MetaError>
         requires_baseline: front.requires_baseline,
         requires_environment: front.requires_environment,
         per_environment: front.per_environment || front.requires_environment,
+        requires_policy: front.requires_policy,
         doc,
     })
 }

@@ -1,0 +1,599 @@
+//! What an upgrade from a baseline to a candidate adds: the mirror of
+//! [`diff`](super::diff)'s [`Removed`](super::diff::Removed), read the other way.
+//!
+//! The same conventions hold. Components marked `unmodified="1"` on either side
+//! are references, not content, and are never additions. A new table owns its
+//! columns, its relationships and the forms, views, charts and processes bound to
+//! it: they are counted in its entry, not listed on their own. A new relationship
+//! owns its lookup column and its column mapping. System tables (no publisher
+//! prefix) are never added, only the custom columns a solution puts on them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::diff::{
+    is_custom_table, is_file_store_relationship, is_owned_column, one_to_many_pair, same_type,
+    still_there,
+};
+use crate::model::{Attribute, Component, Entity, OptionSet, OptionValue, Relationship, Solution};
+use crate::rules::column_id;
+use crate::source::Span;
+
+/// A component of the candidate that the baseline lacks. Every reference points
+/// into the candidate.
+#[derive(Debug)]
+pub enum Added<'a> {
+    /// A new custom table.
+    Table {
+        entity: &'a Entity,
+        /// Its custom columns.
+        columns: usize,
+        /// The new relationships it takes part in.
+        relationships: usize,
+        /// Its other new components, counted by noun (`form`, `view`).
+        parts: BTreeMap<&'static str, usize>,
+    },
+    /// A new custom column of a table that is not itself new.
+    Column {
+        /// The table's logical name.
+        entity: &'a str,
+        attribute: &'a Attribute,
+    },
+    /// A new relationship between tables that are not new; its lookup column
+    /// (`relationship.lookup`) and its column mapping come with it.
+    Relationship(&'a Relationship),
+    /// A new global choice.
+    OptionSet(&'a OptionSet),
+    /// Any other new component: a process, a role, a form of a table that stays, …
+    Component(&'a Component),
+    /// A new option of a choice that both sides have.
+    Option {
+        /// `cts_priority` for a global choice, `cts_project.cts_stage` for a local one.
+        owner: String,
+        global: bool,
+        option: &'a OptionValue,
+    },
+}
+
+impl Added<'_> {
+    /// The component id (DESIGN.md §1), as findings name it: `cts_project`,
+    /// `cts_project.cts_code`, `cts_project_account`, `cts_priority`,
+    /// `workflow/6d93…`, `cts_priority:100000003`.
+    pub fn component(&self) -> String {
+        match self {
+            Added::Table { entity, .. } => entity.logical_name.clone(),
+            Added::Column { entity, attribute } => column_id(entity, &attribute.logical_name),
+            Added::Relationship(relationship) => relationship.name.to_ascii_lowercase(),
+            Added::OptionSet(option_set) => option_set.name.to_ascii_lowercase(),
+            Added::Component(component) => component.id(),
+            Added::Option { owner, option, .. } => format!("{owner}:{}", option.value),
+        }
+    }
+
+    /// A short description for lists: "table `cts_invoice`", "cloud flow `Notify`".
+    pub fn describe(&self) -> String {
+        if let Added::Component(component) = self {
+            return format!("{} `{}`", component.noun(), component.name);
+        }
+        let kind = match self {
+            Added::Table { .. } => "table",
+            Added::Column { .. } => "column",
+            Added::Relationship(_) => "relationship",
+            Added::OptionSet(_) => "global choice",
+            Added::Component(_) => "component",
+            Added::Option { .. } => "option",
+        };
+        format!("{kind} `{}`", self.component())
+    }
+
+    /// Where the candidate defines it.
+    pub fn span(&self) -> Span {
+        match self {
+            Added::Table { entity, .. } => entity.span,
+            Added::Column { attribute, .. } => attribute.span,
+            Added::Relationship(relationship) => relationship.span,
+            Added::OptionSet(option_set) => option_set.span,
+            Added::Component(component) => component.span,
+            Added::Option { option, .. } => option.span,
+        }
+    }
+}
+
+/// What the candidate has that the baseline lacks, in a stable order: tables and
+/// their columns by table, then relationships, other components and global
+/// choices with their options. A solution compared with itself adds nothing.
+pub fn added<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Added<'a>> {
+    let new_tables: BTreeSet<&str> = candidate
+        .entities
+        .iter()
+        .filter(|(name, entity)| {
+            entity.has_metadata
+                && !entity.unmodified
+                && is_custom_table(name)
+                && candidate.manifest.table_behavior(name) != Some(2)
+                && !baseline.entities.contains_key(*name)
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+
+    // Relationships first: a new relationship brings its lookup column, and one
+    // that joins a new table is counted in the table's entry.
+    let mut new_relationships = Vec::new();
+    let mut table_relationships: BTreeMap<&str, usize> = BTreeMap::new();
+    // A lookup column exists as long as its relationship does, on either side.
+    let mut lookups: BTreeSet<(&str, &str)> = baseline
+        .relationships
+        .values()
+        .filter_map(|r| r.lookup.as_ref())
+        .map(|(table, column)| (table.as_str(), column.as_str()))
+        .collect();
+    for (key, relationship) in &candidate.relationships {
+        if relationship.unmodified
+            || baseline.relationships.contains_key(key)
+            // A file or image column's relationship is the column's.
+            || is_file_store_relationship(relationship)
+        {
+            continue;
+        }
+        lookups.extend(
+            relationship
+                .lookup
+                .as_ref()
+                .map(|(table, column)| (table.as_str(), column.as_str())),
+        );
+        let mut folded = false;
+        for table in &relationship.entities {
+            if let Some(name) = new_tables.get(table.as_str()) {
+                *table_relationships.entry(*name).or_default() += 1;
+                folded = true;
+            }
+        }
+        if !folded {
+            new_relationships.push(relationship);
+        }
+    }
+
+    // Every other component: those of a new table are counted in its entry, the
+    // column mapping of a new relationship goes with the relationship.
+    let old_pairs: BTreeSet<(&str, &str)> = baseline
+        .relationships
+        .values()
+        .filter_map(one_to_many_pair)
+        .collect();
+    let new_pairs: BTreeSet<(&str, &str)> = new_relationships
+        .iter()
+        .filter_map(|r| one_to_many_pair(r))
+        .filter(|pair| !old_pairs.contains(pair))
+        .collect();
+    let mut parts: BTreeMap<&str, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    let mut new_components = Vec::new();
+    for (id, component) in &candidate.components {
+        if component.reference || still_there(baseline, component, id) {
+            continue;
+        }
+        if let Some(table) = component
+            .tables
+            .iter()
+            .find(|t| new_tables.contains(t.as_str()))
+        {
+            *parts
+                .entry(table.as_str())
+                .or_default()
+                .entry(component.noun())
+                .or_default() += 1;
+            continue;
+        }
+        // What nobody can delete, the platform created (a table's system views).
+        if !component.deletable {
+            continue;
+        }
+        if let [source, target] = component.tables.as_slice() {
+            let pair = (source.as_str(), target.as_str());
+            if component.kind == "entitymap" && new_pairs.contains(&pair) {
+                continue;
+            }
+        }
+        new_components.push(component);
+    }
+
+    let mut added = Vec::new();
+    for (name, entity) in &candidate.entities {
+        if new_tables.contains(name.as_str()) {
+            added.push(Added::Table {
+                entity,
+                columns: entity
+                    .attributes
+                    .values()
+                    .filter(|a| is_owned_column(a))
+                    .count(),
+                relationships: table_relationships.get(name.as_str()).copied().unwrap_or(0),
+                parts: parts.remove(name.as_str()).unwrap_or_default(),
+            });
+            continue;
+        }
+        let before = baseline.entities.get(name);
+        let is_new_column = |column: &str| {
+            before.is_none_or(|e| !e.attributes.contains_key(column))
+                && entity.attributes.get(column).is_some_and(is_owned_column)
+        };
+        for (column, attribute) in &entity.attributes {
+            if attribute.unmodified {
+                continue;
+            }
+            match before.and_then(|e| e.attributes.get(column)) {
+                None if is_owned_column(attribute) => {
+                    // The primary name column comes only with its table.
+                    let table_existed = before.is_some() && attribute.is_primary_name;
+                    let with_relationship = lookups.contains(&(name.as_str(), column.as_str()));
+                    // A money column's `_base` companion comes with the money column.
+                    let companion = attribute
+                        .calculation_of
+                        .as_deref()
+                        .is_some_and(&is_new_column);
+                    if !table_existed && !with_relationship && !companion {
+                        added.push(Added::Column {
+                            entity: name,
+                            attribute,
+                        });
+                    }
+                }
+                None => {}
+                Some(old) if old.unmodified => {}
+                Some(old) => {
+                    let retyped = match (&old.kind, &attribute.kind) {
+                        (Some(old), Some(new)) => !same_type(&old.value, &new.value),
+                        _ => false,
+                    };
+                    // A column of another type has other options.
+                    if retyped {
+                        continue;
+                    }
+                    if let (Some(old), Some(new)) = (&old.local_options, &attribute.local_options) {
+                        let owner = column_id(name, &attribute.logical_name);
+                        new_options(&owner, false, old, new, &mut added);
+                    }
+                }
+            }
+        }
+    }
+    added.extend(new_relationships.into_iter().map(Added::Relationship));
+    added.extend(new_components.into_iter().map(Added::Component));
+    for (key, option_set) in &candidate.option_sets {
+        if option_set.unmodified {
+            continue;
+        }
+        match baseline.option_sets.get(key) {
+            None => added.push(Added::OptionSet(option_set)),
+            Some(old) if old.unmodified => {}
+            Some(old) => {
+                let owner = option_set.name.to_ascii_lowercase();
+                new_options(&owner, true, old, option_set, &mut added);
+            }
+        }
+    }
+    added
+}
+
+fn new_options<'a>(
+    owner: &str,
+    global: bool,
+    before: &OptionSet,
+    after: &'a OptionSet,
+    added: &mut Vec<Added<'a>>,
+) {
+    for (value, option) in &after.options {
+        if !before.options.contains_key(value) {
+            added.push(Added::Option {
+                owner: owner.to_owned(),
+                global,
+                option,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+    use super::*;
+
+    const SOLUTION_XML: &str = r#"<ImportExportXml version="9.2.24012.198" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive">
+  <SolutionManifest>
+    <UniqueName>ContosoCore</UniqueName>
+    <Version>1.1.0.0</Version>
+    <Managed>1</Managed>
+    <Publisher>
+      <UniqueName>contoso</UniqueName>
+      <CustomizationPrefix>cts</CustomizationPrefix>
+    </Publisher>
+    <RootComponents />
+    <MissingDependencies />
+  </SolutionManifest>
+</ImportExportXml>"#;
+
+    fn column(name: &str, kind: &str, extra: &str) -> String {
+        format!(
+            "<attribute PhysicalName=\"{name}\"><Type>{kind}</Type><LogicalName>{name}</LogicalName>\
+             <IsCustomField>1</IsCustomField>{extra}</attribute>"
+        )
+    }
+
+    fn options(values: &[i64]) -> String {
+        let options: String = values
+            .iter()
+            .map(|v| format!("<option value=\"{v}\"><labels><label description=\"o{v}\" languagecode=\"1033\" /></labels></option>"))
+            .collect();
+        format!("<options>{options}</options>")
+    }
+
+    fn table(name: &str, unmodified: bool, columns: &[String], rest: &str) -> String {
+        let flag = if unmodified { " unmodified=\"1\"" } else { "" };
+        format!(
+            "<Entity><Name>{name}</Name><EntityInfo><entity Name=\"{name}\"{flag}><attributes>{}</attributes></entity></EntityInfo>{rest}</Entity>",
+            columns.concat()
+        )
+    }
+
+    fn relationship(name: &str, many: &str, one: &str, lookup: &str) -> String {
+        format!(
+            "<EntityRelationship Name=\"{name}\"><EntityRelationshipType>OneToMany</EntityRelationshipType>\
+             <ReferencingEntityName>{many}</ReferencingEntityName><ReferencedEntityName>{one}</ReferencedEntityName>\
+             <ReferencingAttributeName>{lookup}</ReferencingAttributeName></EntityRelationship>"
+        )
+    }
+
+    fn option_set(name: &str, unmodified: bool, values: &[i64]) -> String {
+        let flag = if unmodified { " unmodified=\"1\"" } else { "" };
+        format!(
+            "<optionset Name=\"{name}\"{flag}><OptionSetType>picklist</OptionSetType>{}</optionset>",
+            options(values)
+        )
+    }
+
+    fn workflow(id: &str, name: &str, unmodified: bool) -> String {
+        let flag = if unmodified { " unmodified=\"1\"" } else { "" };
+        format!("<Workflow WorkflowId=\"{{{id}}}\" Name=\"{name}\"{flag}><Category>5</Category></Workflow>")
+    }
+
+    /// An extracted export of these parts, loaded.
+    fn solution(
+        dir: &std::path::Path,
+        entities: &[String],
+        relationships: &[String],
+        option_sets: &[String],
+        rest: &str,
+    ) -> Solution {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("solution.xml"), SOLUTION_XML).unwrap();
+        let customizations = format!(
+            "<ImportExportXml><Entities>{}</Entities><optionsets>{}</optionsets>\
+             <EntityRelationships>{}</EntityRelationships>{rest}</ImportExportXml>",
+            entities.concat(),
+            option_sets.concat(),
+            relationships.concat()
+        );
+        std::fs::write(dir.join("customizations.xml"), customizations).unwrap();
+        crate::package::load(dir).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const FLOW_KEPT: &str = "6d9315a8-4e94-ef11-8a69-7c1e524a2ae3";
+    const FLOW_NEW: &str = "0bc0b71b-0bfd-ee11-a1fe-000d3a16bed5";
+    const FLOW_REFERENCE: &str = "3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a";
+
+    fn baseline(dir: &std::path::Path) -> Solution {
+        let project = table(
+            "cts_project",
+            false,
+            &[
+                column(
+                    "cts_name",
+                    "nvarchar",
+                    "<DisplayMask>PrimaryName|ValidForForm</DisplayMask>",
+                ),
+                column("cts_code", "nvarchar", ""),
+                column(
+                    "cts_stage",
+                    "picklist",
+                    &format!(
+                        "<optionset Name=\"cts_stage\">{}</optionset>",
+                        options(&[1, 2])
+                    ),
+                ),
+                column(
+                    "cts_kind",
+                    "picklist",
+                    &format!("<optionset Name=\"cts_kind\">{}</optionset>", options(&[1])),
+                ),
+            ],
+            "",
+        );
+        let account = table(
+            "Account",
+            true,
+            &["<attribute PhysicalName=\"Name\" unmodified=\"1\"><Type>nvarchar</Type><LogicalName>name</LogicalName><IsCustomField>0</IsCustomField></attribute>".to_owned()],
+            "",
+        );
+        solution(
+            dir,
+            &[project, account],
+            &[],
+            &[
+                option_set("cts_priority", false, &[1, 2]),
+                option_set("cts_color", true, &[1]),
+            ],
+            &format!(
+                "<Workflows>{}</Workflows>",
+                workflow(FLOW_KEPT, "Kept", false)
+            ),
+        )
+    }
+
+    fn candidate(dir: &std::path::Path) -> Solution {
+        let project = table(
+            "cts_project",
+            false,
+            &[
+                column(
+                    "cts_name",
+                    "nvarchar",
+                    "<DisplayMask>PrimaryName|ValidForForm</DisplayMask>",
+                ),
+                column("cts_code", "nvarchar", ""),
+                column(
+                    "cts_stage",
+                    "picklist",
+                    &format!(
+                        "<optionset Name=\"cts_stage\">{}</optionset>",
+                        options(&[1, 2, 3])
+                    ),
+                ),
+                // Retyped: its options are another column's, not additions.
+                column(
+                    "cts_kind",
+                    "multiselectpicklist",
+                    &format!(
+                        "<optionset Name=\"cts_kind\">{}</optionset>",
+                        options(&[1, 2])
+                    ),
+                ),
+                column("cts_budget", "money", ""),
+                column(
+                    "cts_budget_base",
+                    "money",
+                    "<CalculationOf>cts_budget</CalculationOf>",
+                ),
+                column("cts_accountid", "lookup", ""),
+            ],
+            "",
+        );
+        let invoice = table(
+            "cts_invoice",
+            false,
+            &[
+                column("cts_name", "nvarchar", "<DisplayMask>PrimaryName</DisplayMask>"),
+                column("cts_amount", "money", ""),
+                column("cts_projectid", "lookup", ""),
+            ],
+            "<FormXml><forms type=\"main\"><systemform><formid>{0a1b2c3d-0000-0000-0000-000000000003}</formid></systemform></forms></FormXml>",
+        );
+        let account = table(
+            "Account",
+            true,
+            &[
+                "<attribute PhysicalName=\"Name\" unmodified=\"1\"><Type>nvarchar</Type><LogicalName>name</LogicalName><IsCustomField>0</IsCustomField></attribute>".to_owned(),
+                column("cts_tier", "picklist", ""),
+            ],
+            "",
+        );
+        // Only a reference: an unmanaged export's way of naming a table it needs.
+        let reference = table("cts_reference", true, &[], "");
+        solution(
+            dir,
+            &[project, invoice, account, reference],
+            &[
+                relationship("cts_account_cts_project", "cts_project", "account", "cts_accountid"),
+                relationship("cts_cts_project_cts_invoice", "cts_invoice", "cts_project", "cts_projectid"),
+                "<EntityRelationship Name=\"cts_old_ref\" unmodified=\"1\"><EntityRelationshipType>OneToMany</EntityRelationshipType></EntityRelationship>".to_owned(),
+            ],
+            &[
+                option_set("cts_priority", false, &[1, 2, 3]),
+                option_set("cts_color", false, &[1, 2]),
+                option_set("cts_size", false, &[1]),
+            ],
+            &format!(
+                "<Workflows>{}{}{}</Workflows>\
+                 <EntityMaps><EntityMap><EntitySource>account</EntitySource><EntityTarget>cts_project</EntityTarget></EntityMap></EntityMaps>",
+                workflow(FLOW_KEPT, "Kept, renamed", false),
+                workflow(FLOW_NEW, "New flow", false),
+                workflow(FLOW_REFERENCE, "Someone else's", true),
+            ),
+        )
+    }
+
+    #[test]
+    fn every_kind_of_addition_is_found_once_with_its_id() {
+        let temp = tempfile::tempdir().unwrap();
+        let (before, after) = (
+            baseline(&temp.path().join("a")),
+            candidate(&temp.path().join("b")),
+        );
+        let added = added(&before, &after);
+        let listed: Vec<(String, String)> = added
+            .iter()
+            .map(|a| (a.component(), a.describe()))
+            .collect();
+        let flow = format!("workflow/{FLOW_NEW}");
+        let expected = [
+            ("account.cts_tier", "column `account.cts_tier`"),
+            ("cts_invoice", "table `cts_invoice`"),
+            ("cts_project.cts_budget", "column `cts_project.cts_budget`"),
+            (
+                "cts_project.cts_stage:3",
+                "option `cts_project.cts_stage:3`",
+            ),
+            (
+                "cts_account_cts_project",
+                "relationship `cts_account_cts_project`",
+            ),
+            (flow.as_str(), "cloud flow `New flow`"),
+            ("cts_priority:3", "option `cts_priority:3`"),
+            ("cts_size", "global choice `cts_size`"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(id, text)| ((*id).to_owned(), (*text).to_owned()))
+            .collect();
+        assert_eq!(listed, expected);
+
+        let Some(Added::Table {
+            columns,
+            relationships,
+            parts,
+            ..
+        }) = added.iter().find(|a| matches!(a, Added::Table { .. }))
+        else {
+            panic!("no table in {added:?}")
+        };
+        assert_eq!((*columns, *relationships), (3, 1));
+        assert_eq!(parts.iter().collect::<Vec<_>>(), [(&"form", &1)]);
+        let Some(Added::Option { global, .. }) =
+            added.iter().find(|a| a.component() == "cts_priority:3")
+        else {
+            panic!()
+        };
+        assert!(*global);
+
+        // Every span is in the candidate, at what it names.
+        for addition in &added {
+            let location = after.locate(addition.span());
+            let text = &location.file.text[location.start..];
+            let key = addition.component();
+            let last = key.rsplit(['.', ':', '/']).next().unwrap();
+            assert!(
+                text[..text.len().min(300)]
+                    .to_ascii_lowercase()
+                    .contains(last),
+                "{key}: {}",
+                &text[..text.len().min(80)]
+            );
+        }
+    }
+
+    #[test]
+    fn a_solution_adds_nothing_to_itself_and_removals_are_not_additions() {
+        let temp = tempfile::tempdir().unwrap();
+        let (before, after) = (
+            baseline(&temp.path().join("a")),
+            candidate(&temp.path().join("b")),
+        );
+        assert!(added(&before, &before).is_empty());
+        assert!(added(&after, &after).is_empty());
+        // Read backwards, the candidate's additions are what the baseline lacks;
+        // what the baseline has and the candidate lacks is not among them.
+        let backwards: Vec<String> = added(&after, &before)
+            .iter()
+            .map(Added::component)
+            .collect();
+        assert!(backwards.is_empty(), "{backwards:?}");
+    }
+}

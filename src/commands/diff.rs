@@ -9,9 +9,11 @@ use crate::commands::check::fail_on;
 use crate::commands::input::{load_all, load_policy, targets};
 use crate::commands::output::write_atomically;
 use crate::engine;
+use crate::model::Solution;
 use crate::policy::Policy;
 use crate::report;
 use crate::review::{self, Review};
+use crate::rules;
 
 pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> {
     let policy = load_policy(args.policy.as_deref())?;
@@ -40,7 +42,8 @@ pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> 
         .iter()
         .zip(outcomes)
         .map(|((candidate, baseline), outcome)| {
-            review::review(baseline, candidate, outcome.diagnostics, bump(&policy))
+            let bump = bump(&policy, baseline, candidate);
+            review::review(baseline, candidate, outcome.diagnostics, bump)
         })
         .collect();
     for output in &args.output {
@@ -56,9 +59,15 @@ pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> 
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-/// What the policy's `versioning` asks of the release.
-fn bump(_policy: &Policy) -> Option<review::Bump> {
-    None
+/// What the policy's `versioning` asks of the release, for the summary line.
+fn bump(policy: &Policy, baseline: &Solution, candidate: &Solution) -> Option<review::Bump> {
+    let requirement =
+        rules::versioning::requirement(policy.versioning.as_ref()?, baseline, candidate)?;
+    Some(review::Bump {
+        part: requirement.part.name(),
+        smallest: requirement.smallest,
+        satisfied: requirement.satisfied,
+    })
 }
 
 fn render(format: DiffFormat, reviews: &[Review<'_>]) -> String {

@@ -20,6 +20,8 @@ pub enum Category {
     Change,
     /// What a target environment must have: installed solutions, deployment settings.
     Environment,
+    /// The policy file itself: its `allow` entries.
+    Policy,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent `diff` of two releases of a Dataverse solution package (checks `dvlint diff`).
 
-Written from diff-spec.md, the format notes and the real packages only; it shares no code or
+Written from scripts/diff-spec.md, the format notes and the real packages only; it shares no code or
 logic with dvlint's Rust sources. Presence, ids, names and reference flags come from
 scripts/corpus_inventory.py (itself independent of dvlint); the details the spec adds (column
 type / MaxLength / RequiredLevel / display name / local choice, global choice options and labels,
@@ -31,7 +31,7 @@ table, an environment variable default, ...) and checks that exactly the expecte
 Exit status 1 if any check fails. What each real pair shows is written down in
 scripts/corpus_diff.md.
 
-Choices where diff-spec.md is silent (also in corpus_diff.md):
+Choices where scripts/diff-spec.md is silent (also in corpus_diff.md):
 - Values are stripped, and an empty attribute (`LocalizedName=""`, `localizedName=""`,
   `description=""`) counts as absent, as corpus_inventory.py's helpers do; "the first <LocalizedName>/<displayname>" is the first one
   with a non-empty description (document order, whatever its language).

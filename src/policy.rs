@@ -20,6 +20,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use crate::diagnostic::{Level, Severity};
 use crate::source::{Location, SourceFile};
 
+pub use date::{Date, DateError};
 pub use environments::{EnvironmentEntry, InlineSolution, InstalledSource};
 pub use versioning::{Part, Versioning};
 
@@ -47,7 +48,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 ];
 const TARGET_KEYS: &[&str] = &["package-version"];
 const RULE_KEYS: &[&str] = &["severity"];
-const ALLOW_KEYS: &[&str] = &["rule", "component", "reason"];
+const ALLOW_KEYS: &[&str] = &["rule", "component", "reason", "expires"];
 const SOLUTION_KEYS: &[&str] = &["path", "baseline"];
 
 /// A validated policy. [`Policy::default`] is the built-in policy used when there is no file.
@@ -98,6 +99,8 @@ pub struct Allow {
     pub rule: String,
     pub component: String,
     pub reason: String,
+    /// `expires:`: from this day on the entry accepts nothing (`allow-expired`).
+    pub expires: Option<PolicyValue<Date>>,
     pub at: PolicyLocation,
     matcher: GlobMatcher,
 }
@@ -108,6 +111,13 @@ impl Allow {
     pub fn matches(&self, rule: &str, component: Option<&str>) -> bool {
         self.rule == rule && component.is_some_and(|component| self.matcher.is_match(component))
     }
+
+    /// Whether the entry has expired on `today`: its `expires` day has come.
+    pub fn expired_on(&self, today: Date) -> bool {
+        self.expires
+            .as_ref()
+            .is_some_and(|expires| today >= expires.value)
+    }
 }
 
 impl fmt::Debug for Allow {
@@ -117,6 +127,7 @@ impl fmt::Debug for Allow {
             .field("rule", &self.rule)
             .field("component", &self.component)
             .field("reason", &self.reason)
+            .field("expires", &self.expires)
             .field("at", &self.at)
             .finish_non_exhaustive()
     }
@@ -519,6 +530,7 @@ impl Check<'_> {
         let fields = self.entry(node)?;
         let (mut rule, mut component, mut reason) = (None, None, None);
         let (mut bad_rule, mut matcher) = (false, None);
+        let (mut expires, mut bad_expires) = (None, false);
         for &(key, key_node, value) in &fields {
             match key {
                 "rule" => {
@@ -537,6 +549,10 @@ impl Check<'_> {
                 "reason" => {
                     reason = self.required_text(key_node, value, "allow entry needs a `reason`");
                 }
+                "expires" => {
+                    expires = self.date(key_node, value);
+                    bad_expires = expires.is_none();
+                }
                 other => self.unknown_key(key_node, other, ALLOW_KEYS),
             }
         }
@@ -546,16 +562,33 @@ impl Check<'_> {
             }
         }
         let ((rule, _), (component, _), (reason, _)) = (rule?, component?, reason?);
-        if bad_rule {
+        if bad_rule || bad_expires {
             return None;
         }
         Some(Allow {
             rule: rule.to_owned(),
             component: component.to_owned(),
             reason: reason.to_owned(),
+            expires,
             at: self.location(node.at),
             matcher: matcher?,
         })
+    }
+
+    /// A `YYYY-MM-DD` date that exists, such as `expires: 2026-06-30` (quoted or not).
+    fn date(&mut self, key: &Node, node: &Node) -> Option<PolicyValue<Date>> {
+        let (text, at) =
+            self.required_text(key, node, "`expires` needs a date, like `2026-06-30`")?;
+        match text.parse() {
+            Ok(date) => Some(PolicyValue {
+                value: date,
+                at: self.location(at),
+            }),
+            Err(error) => {
+                self.problem(at, format!("invalid date `{}`: {error}", shown(text)));
+                None
+            }
+        }
     }
 
     /// `*` matches any run of characters, `.`, `:` and `/` included; case is ignored.
@@ -741,6 +774,7 @@ impl Check<'_> {
     }
 }
 
+mod date;
 mod environments;
 mod raw;
 mod versioning;

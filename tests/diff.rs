@@ -492,3 +492,91 @@ fn a_long_section_is_collapsed_and_still_a_table() {
         "{html}"
     );
 }
+
+#[test]
+fn an_expired_allow_entry_brings_its_finding_back_onto_the_row() {
+    let temp = tempfile::tempdir().unwrap();
+    let policy = temp.path().join("dvlint.yaml");
+    let run = |expires: &str| {
+        std::fs::write(
+            &policy,
+            format!(
+                "allow:\n  - rule: attribute-removed\n    component: \"account.cts_legacy*\"\n    \
+                 reason: migrated\n    expires: {expires}\n  - rule: option-removed\n    \
+                 component: \"nothing.*\"\n    reason: stale\n"
+            ),
+        )
+        .unwrap();
+        let output = dvlint(
+            &[
+                "diff",
+                "examples/ContosoCore_1_2_0_0",
+                "--baseline",
+                "examples/ContosoCore_1_1_0_0",
+                "--policy",
+                policy.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+            &root(),
+        );
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let row = |json: &serde_json::Value| {
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["component"] == "account.cts_legacyaccountnumber")
+            .unwrap()
+            .clone()
+    };
+    let rules = |json: &serde_json::Value| {
+        let mut rules: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        rules.sort();
+        rules.dedup();
+        rules
+    };
+    let in_force = run("2999-12-31");
+    assert_eq!(
+        row(&in_force)["accepted"],
+        serde_json::json!(["attribute-removed"])
+    );
+    assert!(row(&in_force)["rule"].is_null());
+    assert!(rules(&in_force).contains(&"allow-unused".to_owned()));
+    assert!(!rules(&in_force).contains(&"allow-expired".to_owned()));
+    let expired = run("2020-01-01");
+    assert_eq!(row(&expired)["rule"], "attribute-removed");
+    assert!(row(&expired).get("accepted").is_none());
+    assert!(rules(&expired).contains(&"allow-expired".to_owned()));
+    // The policy's findings are no change's: they are not on the solution's row.
+    let solution = &expired["changes"][0];
+    assert_eq!(solution["kind"], "solution");
+    assert!(solution["rule"].is_null(), "{solution}");
+}
+
+#[test]
+fn the_readme_shows_the_example_as_it_is() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let human = stdout(&example(&[]));
+    assert!(readme.contains(&human), "README lacks:\n{human}");
+    let markdown = stdout(&example(&["--format", "markdown"]));
+    let summary = markdown.lines().next().unwrap();
+    assert!(readme.contains(summary), "README lacks:\n{summary}");
+    let columns = markdown
+        .split("#### Columns")
+        .nth(1)
+        .unwrap()
+        .split("####")
+        .next()
+        .unwrap();
+    assert!(
+        readme.contains(columns.trim_end()),
+        "README lacks:\n{columns}"
+    );
+}

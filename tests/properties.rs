@@ -604,7 +604,7 @@ proptest! {
         let candidate = from_zip(&render(&cand, sides.0), "cand.zip");
         let baseline = from_zip(&render(&base, sides.1), "base.zip");
         let outcome = common::check(&candidate, Some(&baseline), &Policy::default());
-        let review = dvlint::review::review(&baseline, &candidate, outcome.diagnostics, None);
+        let review = dvlint::review::review(&baseline, &candidate, outcome.diagnostics, &outcome.accepted_findings, None);
         let row = review.rows.iter().find(|r| r.component == component);
         prop_assert!(row.is_some(), "no row for {} in {:?}", component, review.rows);
         let row = row.unwrap();

@@ -13,7 +13,7 @@ use crate::diagnostic::Severity;
 use crate::engine;
 use crate::environment;
 use crate::model::Solution;
-use crate::policy::Policy;
+use crate::policy::{Date, Policy};
 use crate::report::{self, SolutionReport};
 
 pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
@@ -22,7 +22,10 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError>
     let targets = targets(&args.paths, args.baseline.as_deref(), &policy)?;
     let loaded = load_all(&targets)?;
     let providers = providers(&policy, &targets, &loaded)?;
-    let outcomes: Vec<engine::Outcome> = loaded
+    // One day for the whole run: an entry expiring at midnight does not both
+    // apply to one solution and not to the next.
+    let today = Date::today_utc();
+    let mut outcomes: Vec<engine::Outcome> = loaded
         .iter()
         .enumerate()
         .map(|(i, (candidate, baseline))| {
@@ -37,10 +40,17 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError>
             let scope = engine::Scope {
                 environments: &environments,
                 others: &others,
+                today: Some(today),
             };
             engine::check_in(candidate, baseline.as_ref(), &policy, scope)
         })
         .collect();
+    // The policy's own findings (expired and unused `allow` entries) concern the
+    // whole run; the first solution's report carries them.
+    let judgement = engine::judge_policy(&policy, &outcomes.iter().collect::<Vec<_>>(), today);
+    if let Some(first) = outcomes.first_mut() {
+        first.absorb(judgement);
+    }
     let reports: Vec<SolutionReport<'_>> = loaded
         .iter()
         .zip(&outcomes)

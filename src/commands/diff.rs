@@ -10,7 +10,7 @@ use crate::commands::input::{load_all, load_policy, targets};
 use crate::commands::output::write_atomically;
 use crate::engine;
 use crate::model::Solution;
-use crate::policy::Policy;
+use crate::policy::{Date, Policy};
 use crate::report;
 use crate::review::{self, Review};
 use crate::rules;
@@ -34,16 +34,28 @@ pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> 
         .iter()
         .filter_map(|(candidate, baseline)| baseline.as_ref().map(|b| (candidate, b)))
         .collect();
-    let outcomes: Vec<engine::Outcome> = pairs
+    // The same check as `dvlint check` of the pair, without target environments:
+    // a diff is about the release, not where it goes.
+    let today = Date::today_utc();
+    let scope = engine::Scope {
+        today: Some(today),
+        ..engine::Scope::default()
+    };
+    let mut outcomes: Vec<engine::Outcome> = pairs
         .iter()
-        .map(|(candidate, baseline)| engine::check(candidate, Some(baseline), &policy))
+        .map(|(candidate, baseline)| engine::check_in(candidate, Some(baseline), &policy, scope))
         .collect();
+    let judgement = engine::judge_policy(&policy, &outcomes.iter().collect::<Vec<_>>(), today);
+    if let Some(first) = outcomes.first_mut() {
+        first.absorb(judgement);
+    }
     let reviews: Vec<Review<'_>> = pairs
         .iter()
         .zip(outcomes)
         .map(|((candidate, baseline), outcome)| {
             let bump = bump(&policy, baseline, candidate);
-            review::review(baseline, candidate, outcome.diagnostics, bump)
+            let accepted = &outcome.accepted_findings;
+            review::review(baseline, candidate, outcome.diagnostics, accepted, bump)
         })
         .collect();
     for output in &args.output {

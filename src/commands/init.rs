@@ -50,7 +50,9 @@ fail-on: error
 # Per-rule severity: error | warning | info | off (or a map: {{ severity: warning }}).
 rules:
 {rules_section}
-# Accepted findings: a rule, a glob over the component id, and why.
+# Accepted findings: a rule, a glob over the component id, and why; optionally the
+# day (YYYY-MM-DD, UTC) the entry stops applying (allow-expired reports it then).
+# An entry that accepts nothing is reported by allow-unused.
 # Component ids: table `cts_project`, column `cts_project.cts_budget`, relationship
 # `cts_project_account`, global choice `cts_priority`, its option `cts_priority:3`,
 # a local choice's option `cts_project.cts_stage:100000001`.
@@ -58,6 +60,7 @@ allow: []
 #  - rule: attribute-removed
 #    component: "cts_project.cts_legacy*"
 #    reason: "replaced by cts_status2; data migrated in 2.3"
+#    expires: 2026-06-30
 
 # What `dvlint check` with no PATH checks; paths are relative to this file.
 # A baseline is a zip, a folder, or git:REF (the same path at a git revision).
@@ -138,6 +141,27 @@ mod tests {
                 .versioning
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_commented_allow_entry_is_a_valid_example() {
+        let text = template();
+        let from = text.find("allow: []").unwrap();
+        let example: String = text[from..]
+            .lines()
+            .skip(1)
+            .map_while(|line| line.strip_prefix('#'))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let text = format!("allow:\n{example}");
+        let policy = Policy::parse(std::path::Path::new("dvlint.yaml"), &text, &rules::ids())
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let [entry] = policy.allow.as_slice() else {
+            panic!("one entry in\n{text}");
+        };
+        assert_eq!(entry.rule, "attribute-removed");
+        let expires = entry.expires.as_ref().map(|e| e.value.to_string());
+        assert_eq!(expires.as_deref(), Some("2026-06-30"));
     }
 
     #[test]

@@ -194,6 +194,7 @@ fn check_in(environment: Environment) {
     let scope = Scope {
         environments: &environments,
         others: &[],
+        today: None,
     };
     let outcome = engine::check_in(candidate, None, &Policy::default(), scope);
     super::render(candidate, None, &outcome);

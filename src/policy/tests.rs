@@ -171,7 +171,7 @@ allow:
   - rule: entity-removed
     component: x
     reason: y
-    expires: 2025-01-01
+    until: 2025-01-01
 solutions:
   - path: a
     base: b
@@ -190,7 +190,8 @@ solutions:
             (
                 10,
                 5,
-                "unknown key `expires`; expected one of `rule`, `component`, `reason`".to_owned()
+                "unknown key `until`; expected one of `rule`, `component`, `reason`, `expires`"
+                    .to_owned()
             ),
             (
                 13,
@@ -742,6 +743,84 @@ allow:
     assert!(!allowed("entity-removed", Some("cts_project.cts_budget")));
     assert!(!allowed("attribute-removed", None));
     assert!(!allowed("entity-removed", None));
+}
+
+#[test]
+fn allow_entries_may_expire_on_a_date() {
+    let text = "\
+allow:
+  - rule: entity-removed
+    component: a
+    reason: r
+    expires: 2026-06-30
+  - {rule: entity-removed, component: b, reason: r, expires: \"2026-07-01\"}
+  - {rule: entity-removed, component: c, reason: r}
+";
+    let policy = valid(text);
+    let expires: Vec<_> = policy.allow.iter().map(|a| a.expires.clone()).collect();
+    let date = |text: &str| text.parse::<Date>().unwrap();
+    assert_eq!(
+        expires,
+        [
+            Some(PolicyValue {
+                value: date("2026-06-30"),
+                at: at(5, 14),
+            }),
+            Some(PolicyValue {
+                value: date("2026-07-01"),
+                at: at(6, 62),
+            }),
+            None,
+        ]
+    );
+    // The day itself is expired; the day before is not.
+    let first = &policy.allow[0];
+    assert!(!first.expired_on(date("2026-06-29")));
+    assert!(first.expired_on(date("2026-06-30")));
+    assert!(first.expired_on(date("2026-07-01")));
+    assert!(!policy.allow[2].expired_on(date("9999-12-31")));
+}
+
+#[test]
+fn expiry_dates_must_be_real_and_written_in_full() {
+    let text = "\
+allow:
+  - rule: entity-removed
+    component: a
+    reason: r
+    expires: 2026-02-30
+  - {rule: entity-removed, component: b, reason: r, expires: 2026-6-30}
+  - {rule: entity-removed, component: c, reason: r, expires: tomorrow}
+  - {rule: entity-removed, component: d, reason: r, expires: 2026-13-01}
+  - {rule: entity-removed, component: e, reason: r, expires: 20260630}
+  - {rule: entity-removed, component: f, reason: r, expires: }
+  - {rule: entity-removed, component: g, reason: r, expires: [2026-06-30]}
+";
+    let full = "expected a date as YYYY-MM-DD, like `2026-06-30`";
+    assert_eq!(
+        problems(text),
+        vec![
+            (
+                5,
+                14,
+                "invalid date `2026-02-30`: February 2026 has 28 days".to_owned()
+            ),
+            (6, 62, format!("invalid date `2026-6-30`: {full}")),
+            (7, 62, format!("invalid date `tomorrow`: {full}")),
+            (
+                8,
+                62,
+                "invalid date `2026-13-01`: there is no month 13".to_owned()
+            ),
+            (9, 62, format!("invalid date `20260630`: {full}")),
+            (
+                10,
+                53,
+                "`expires` needs a date, like `2026-06-30`".to_owned()
+            ),
+            (11, 62, "expected a string, found a list".to_owned()),
+        ]
+    );
 }
 
 #[test]

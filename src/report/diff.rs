@@ -36,6 +36,9 @@ pub fn summary_line(review: &Review<'_>) -> String {
     }
     line.push_str("; ");
     line.push_str(&findings_count(&review.findings));
+    if review.accepted > 0 {
+        let _ = write!(line, ", {} accepted", review.accepted);
+    }
     if let Some(bump) = &review.bump {
         let _ = write!(
             line,
@@ -81,10 +84,12 @@ fn sections<'r>(review: &'r Review<'_>) -> Vec<(&'r str, Vec<&'r Row>)> {
 }
 
 /// `error attribute-removed`, one per finding the row carries.
+/// and `accepted attribute-removed` for one the policy accepted.
 fn row_findings(row: &Row, separator: &str) -> String {
     row.findings
         .iter()
         .map(|d| format!("{} {}", d.severity, d.rule))
+        .chain(row.accepted.iter().map(|rule| format!("accepted {rule}")))
         .collect::<Vec<_>>()
         .join(separator)
 }
@@ -182,6 +187,9 @@ struct JsonChange<'a> {
     severity: Option<crate::diagnostic::Severity>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     aspects: &'a [&'static str],
+    /// The rules whose finding about the change an `allow` entry accepted.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    accepted: &'a [&'static str],
     location: JsonLocation<'a>,
 }
 
@@ -224,6 +232,7 @@ fn json_review<'a>(review: &'a Review<'_>) -> JsonReview<'a> {
                     rule: worst.map(|d| d.rule),
                     severity: worst.map(|d| d.severity),
                     aspects: &row.aspects,
+                    accepted: &row.accepted,
                     location: json::location(&row.location),
                 }
             })
@@ -275,6 +284,11 @@ pub fn markdown(reviews: &[Review<'_>]) -> String {
                     .findings
                     .iter()
                     .map(|d| format!("**{}** {}", d.severity, code(d.rule)))
+                    .chain(
+                        row.accepted
+                            .iter()
+                            .map(|rule| format!("accepted {}", code(rule))),
+                    )
                     .collect::<Vec<_>>()
                     .join("<br>");
                 let _ = writeln!(

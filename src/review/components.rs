@@ -70,6 +70,7 @@ pub(super) fn solution_row(baseline: &Solution, candidate: &Solution) -> Option<
         aspects,
         location: candidate.locate(span),
         findings: Vec::new(),
+        accepted: Vec::new(),
     })
 }
 
@@ -95,6 +96,7 @@ pub(super) fn components(baseline: &Solution, candidate: &Solution, rows: &mut V
         aspects: Vec::new(),
         location: solution.locate(component.span),
         findings: Vec::new(),
+        accepted: Vec::new(),
     };
     for (id, before) in &baseline.components {
         match candidate.components.get(id) {

@@ -64,6 +64,8 @@ pub struct Row {
     pub location: Location,
     /// The findings this change causes, most severe first.
     pub findings: Vec<Diagnostic>,
+    /// The rules whose finding about this change an `allow` entry accepted.
+    pub accepted: Vec<&'static str>,
 }
 
 impl Row {
@@ -86,6 +88,8 @@ pub struct Review<'a> {
     pub other_findings: Vec<Diagnostic>,
     /// Every finding of the check, rows' and others'.
     pub findings: Vec<Diagnostic>,
+    /// How many findings `allow` entries accepted.
+    pub accepted: usize,
     /// What `versioning` in the policy asks of this release, if anything.
     pub bump: Option<Bump>,
 }
@@ -130,6 +134,7 @@ pub fn review<'a>(
     baseline: &'a Solution,
     candidate: &'a Solution,
     findings: Vec<Diagnostic>,
+    accepted: &[(&'static str, String)],
     bump: Option<Bump>,
 ) -> Review<'a> {
     let mut rows = changes(baseline, candidate);
@@ -143,11 +148,19 @@ pub fn review<'a>(
     for finding in &findings {
         let row = match &finding.component {
             Some(component) => index.get(component).copied(),
-            None => solution_row,
+            None if about_the_solution(finding.rule) => solution_row,
+            None => None,
         };
         match row {
             Some(i) => rows[i].findings.push(finding.clone()),
             None => other_findings.push(finding.clone()),
+        }
+    }
+    for (rule, component) in accepted {
+        if let Some(&i) = index.get(component) {
+            if !rows[i].accepted.contains(rule) {
+                rows[i].accepted.push(rule);
+            }
         }
     }
     for row in &mut rows {
@@ -166,8 +179,19 @@ pub fn review<'a>(
         rows,
         other_findings,
         findings,
+        accepted: accepted.len(),
         bump,
     }
+}
+
+/// Whether a finding about no component concerns what the solution's row shows:
+/// its version, managed state, publisher or name (not the package format, nor the
+/// policy file).
+fn about_the_solution(rule: &str) -> bool {
+    use crate::rules::meta::Category;
+    matches!(rule, "managed-state-changed" | "baseline-mismatch")
+        || crate::rules::meta_of(rule)
+            .is_some_and(|meta| matches!(meta.category, Category::Version | Category::Patch))
 }
 
 /// Every change, unordered and without findings.

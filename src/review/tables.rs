@@ -23,6 +23,7 @@ fn row(
         aspects: Vec::new(),
         location: solution.locate(span),
         findings: Vec::new(),
+        accepted: Vec::new(),
     }
 }
 

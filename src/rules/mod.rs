@@ -1,4 +1,5 @@
-//! The rule catalogue. Each rule is a function over a [`Context`] that pushes
+//! The rule catalogue. Each rule is a function over a [`Context`] (one candidate)
+//! or a [`PolicyContext`] (the whole run, under the policy) that pushes
 //! [`Finding`]s; its metadata and documentation live in `rules/<rule-id>.md`.
 //! The registry below is the one explicit list of rules.
 
@@ -15,7 +16,7 @@ pub use relation::Relation;
 
 use crate::environment::{Environment, InstalledSolution};
 use crate::model::Solution;
-use crate::policy::{Policy, PolicyValue};
+use crate::policy::{Allow, Date, Policy, PolicyValue};
 use crate::source::Location;
 use meta::RuleMeta;
 
@@ -178,7 +179,39 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What a rule that judges the whole run may look at: the policy, and what the
+/// package rules did under it. [`crate::engine::judge_policy`] builds it.
+pub struct PolicyContext<'a> {
+    pub policy: &'a Policy,
+    /// The day `expires` dates are judged against.
+    pub today: Date,
+    /// How many findings each `allow` entry accepted over the run, indexed like
+    /// `policy.allow`.
+    pub accepted: &'a [usize],
+    /// The rules that ran for at least one solution of the run.
+    pub rules_run: &'a [&'static str],
+}
+
+impl PolicyContext<'_> {
+    /// The entries of the policy with their index, and where each one is written.
+    pub fn entries(&self) -> impl Iterator<Item = (usize, &Allow, Location)> {
+        self.policy
+            .allow
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| Some((i, entry, self.policy.locate(&entry.at)?)))
+    }
+}
+
 pub type CheckFn = fn(&Context<'_>, &mut Vec<Finding>);
+pub type PolicyCheckFn = fn(&PolicyContext<'_>, &mut Vec<Finding>);
+
+/// What a rule looks at: one candidate at a time, or the run as a whole.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Package(CheckFn),
+    Policy(PolicyCheckFn),
+}
 
 /// One registered rule: its id, its documentation and its check.
 pub struct RuleDef {
@@ -186,19 +219,29 @@ pub struct RuleDef {
     /// The Rust module, which must be the id in snake case.
     pub module: &'static str,
     pub doc: &'static str,
-    pub check: CheckFn,
+    pub check: Check,
 }
 
 macro_rules! registry {
-    ($($id:literal => $module:ident),* $(,)?) => {
+    ($($id:literal => $module:ident $(as $kind:ident)?),* $(,)?) => {
         $(mod $module;)*
         /// Every rule, in catalogue order.
         pub static REGISTRY: &[RuleDef] = &[$(RuleDef {
             id: $id,
             module: stringify!($module),
             doc: include_str!(concat!("../../rules/", $id, ".md")),
-            check: $module::check,
+            check: check_of!($module $(as $kind)?),
         }),*];
+    };
+}
+
+/// A package rule's check, or with `as policy` a check of the run.
+macro_rules! check_of {
+    ($module:ident) => {
+        Check::Package($module::check)
+    };
+    ($module:ident as policy) => {
+        Check::Policy($module::check)
     };
 }
 
@@ -233,6 +276,9 @@ registry! {
     "connection-reference-unset" => connection_reference_unset,
     "settings-invalid-value" => settings_invalid_value,
     "settings-unknown-entry" => settings_unknown_entry,
+    // The policy's own entries, judged over the whole run.
+    "allow-expired" => allow_expired as policy,
+    "allow-unused" => allow_unused as policy,
 }
 
 /// The metadata of every rule, parsed once from the embedded documents.
@@ -258,6 +304,15 @@ pub fn meta_of(id: &str) -> Option<&'static RuleMeta> {
 
 pub fn ids() -> Vec<&'static str> {
     REGISTRY.iter().map(|r| r.id).collect()
+}
+
+/// ``allow entry for `attribute-removed` on `account.cts_legacy*` ``, for messages.
+pub fn allow_entry(entry: &Allow) -> String {
+    format!(
+        "allow entry for `{}` on `{}`",
+        entry.rule,
+        crate::policy::shown(&entry.component)
+    )
 }
 
 /// `cts_project.cts_budget`: the component id of a column.

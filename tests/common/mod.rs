@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use dvlint::engine::{self, Outcome};
 use dvlint::model::Solution;
-use dvlint::policy::Policy;
+use dvlint::policy::{Date, Policy};
 
 pub mod deployment;
 
@@ -73,8 +73,15 @@ pub fn policy_in(dir: &Path) -> Policy {
     }
 }
 
+/// The day the tests check on: fixtures expire on 2020-01-01 or on 2999-12-31,
+/// never near it.
+pub fn today() -> Date {
+    "2026-06-30".parse().unwrap()
+}
+
 /// Runs the catalogue as `dvlint check` does: against every environment the
-/// policy lists, with no other solutions.
+/// policy lists, with no other solutions, then judges the policy's `allow`
+/// entries over that one candidate.
 pub fn check(candidate: &Solution, baseline: Option<&Solution>, policy: &Policy) -> Outcome {
     check_among(candidate, baseline, policy, &[])
 }
@@ -92,8 +99,12 @@ pub fn check_among(
     let scope = engine::Scope {
         environments: &environments,
         others: &others,
+        today: Some(today()),
     };
-    engine::check_in(candidate, baseline, policy, scope)
+    let mut outcome = engine::check_in(candidate, baseline, policy, scope);
+    let judgement = engine::judge_policy(policy, &[&outcome], today());
+    outcome.absorb(judgement);
+    outcome
 }
 
 /// The parts of a finding that do not depend on where the package came from.

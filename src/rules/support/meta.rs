@@ -21,6 +21,8 @@ pub enum Category {
     Change,
     /// What a target environment must have: installed solutions, deployment settings.
     Environment,
+    /// The policy file itself: its `allow` entries.
+    Policy,
 }
 
 /// A policy section a rule needs to have anything to check.

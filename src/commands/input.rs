@@ -67,8 +67,25 @@ pub(crate) fn load_policy(explicit: Option<&Path>) -> Result<Policy, RunError> {
     let cwd = std::env::current_dir()
         .map_err(|e| RunError::Usage(format!("cannot read the current folder: {e}")))?;
     match Policy::discover(&cwd) {
-        Some(path) => Ok(Policy::load(&path, &ids)?),
+        Some(path) => Ok(Policy::load(&relative_to(&path, &cwd), &ids)?),
         None => Ok(Policy::default()),
+    }
+}
+
+/// A discovered policy as a path from the current folder (`dvlint.yaml`,
+/// `../dvlint.yaml`): findings that point into it are then annotated on the
+/// repository's file, as a path named on the command line would be.
+fn relative_to(path: &Path, cwd: &Path) -> PathBuf {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return path.to_path_buf();
+    };
+    match cwd.strip_prefix(folder) {
+        Ok(below) => {
+            let mut relative: PathBuf = below.components().map(|_| "..").collect();
+            relative.push(name);
+            relative
+        }
+        Err(_) => path.to_path_buf(),
     }
 }
 
@@ -199,4 +216,23 @@ pub(crate) fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
         loaded.push((candidate, baseline));
     }
     Ok(loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_discovered_policy_is_named_from_the_current_folder() {
+        let at = |p: &str, cwd: &str| relative_to(Path::new(p), Path::new(cwd));
+        assert_eq!(at("/repo/dvlint.yaml", "/repo"), Path::new("dvlint.yaml"));
+        assert_eq!(
+            at("/repo/.dvlint.yaml", "/repo/src/a"),
+            Path::new("../../.dvlint.yaml")
+        );
+        assert_eq!(
+            at("/elsewhere/dvlint.yaml", "/repo"),
+            Path::new("/elsewhere/dvlint.yaml")
+        );
+    }
 }

@@ -140,6 +140,7 @@ fn exercise(solution: &Solution) {
         for (candidate, baseline) in [(solution, baseline), (baseline, solution)] {
             let outcome = engine::check(candidate, Some(baseline), &policy);
             render(candidate, Some(baseline), &outcome);
+            review(baseline, candidate, outcome);
         }
     }
 }
@@ -163,6 +164,22 @@ fn render(candidate: &Solution, baseline: Option<&Solution>, outcome: &Outcome) 
     let _ = report::github::render(&reports);
     let _ = report::junit::render(&reports);
     let _ = report::markdown::render(&reports);
+}
+
+/// `dvlint diff` of the pair, in every format it prints: hostile names and
+/// labels reach its tables and aligned columns.
+fn review(baseline: &Solution, candidate: &Solution, outcome: Outcome) {
+    let accepted = outcome.accepted_findings;
+    let reviews = [crate::review::review(
+        baseline,
+        candidate,
+        outcome.diagnostics,
+        &accepted,
+        None,
+    )];
+    let _ = report::diff::human(&reviews);
+    let _ = report::diff::json(&reviews);
+    let _ = report::diff::markdown(&reviews);
 }
 
 /// A zip of `members`, stored uncompressed (fast to build for every input).

@@ -580,3 +580,44 @@ fn the_readme_shows_the_example_as_it_is() {
         "README lacks:\n{columns}"
     );
 }
+
+#[test]
+fn the_summary_line_names_the_bump_versioning_asks_for() {
+    let run = |format: &str| {
+        dvlint(
+            &[
+                "diff",
+                "examples/ContosoCore_1_2_0_0",
+                "--baseline",
+                "examples/ContosoCore_1_1_0_0",
+                "--policy",
+                "examples/versioning.yaml",
+                "--format",
+                format,
+            ],
+            &root(),
+        )
+    };
+    let human = stdout(&run("human"));
+    assert!(
+        human
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("; major version bump required (2.0.0.0 or higher)"),
+        "{human}"
+    );
+    assert!(
+        human.contains("version 1.1.0.0 → 1.2.0.0  error version-bump-insufficient"),
+        "{human}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    assert_eq!(
+        json["bump"],
+        serde_json::json!({"part": "major", "smallest": "2.0.0.0", "satisfied": false})
+    );
+    // Without `versioning`, no bump is asked for.
+    let plain: serde_json::Value =
+        serde_json::from_slice(&example(&["--format", "json"]).stdout).unwrap();
+    assert!(plain.get("bump").is_none());
+}

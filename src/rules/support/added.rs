@@ -8,12 +8,9 @@
 //! owns its lookup column and its column mapping. System tables (no publisher
 //! prefix) are never added, only the custom columns a solution puts on them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::diff::{
-    is_custom_table, is_file_store_relationship, is_owned_column, one_to_many_pair, same_type,
-    still_there,
-};
+use super::diff::{diff, Change, Removed};
 use crate::model::{Attribute, Component, Entity, OptionSet, OptionValue, Relationship, Solution};
 use crate::rules::column_id;
 use crate::source::Span;
@@ -98,195 +95,49 @@ impl Added<'_> {
     }
 }
 
-/// What the candidate has that the baseline lacks, in a stable order: tables and
-/// their columns by table, then relationships, other components and global
-/// choices with their options. A solution compared with itself adds nothing.
+/// What the candidate has that the baseline lacks: what an upgrade the other way
+/// round, from the candidate to the baseline, would remove. Reading the diff in
+/// reverse keeps one set of rules for what belongs to what (a table's columns
+/// and forms, a relationship's lookup, a money column's `_base`), so an addition
+/// is counted exactly as its removal would be. A solution compared with itself
+/// adds nothing.
 pub fn added<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Added<'a>> {
-    let new_tables: BTreeSet<&str> = candidate
-        .entities
-        .iter()
-        .filter(|(name, entity)| {
-            entity.has_metadata
-                && !entity.unmodified
-                && is_custom_table(name)
-                && candidate.manifest.table_behavior(name) != Some(2)
-                && !baseline.entities.contains_key(*name)
+    diff(candidate, baseline)
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::Removed(removed) => Some(Added::from(removed)),
+            _ => None,
         })
-        .map(|(name, _)| name.as_str())
-        .collect();
-
-    // Relationships first: a new relationship brings its lookup column, and one
-    // that joins a new table is counted in the table's entry.
-    let mut new_relationships = Vec::new();
-    let mut table_relationships: BTreeMap<&str, usize> = BTreeMap::new();
-    // A lookup column exists as long as its relationship does, on either side.
-    let mut lookups: BTreeSet<(&str, &str)> = baseline
-        .relationships
-        .values()
-        .filter_map(|r| r.lookup.as_ref())
-        .map(|(table, column)| (table.as_str(), column.as_str()))
-        .collect();
-    for (key, relationship) in &candidate.relationships {
-        if relationship.unmodified
-            || baseline.relationships.contains_key(key)
-            // A file or image column's relationship is the column's.
-            || is_file_store_relationship(relationship)
-        {
-            continue;
-        }
-        lookups.extend(
-            relationship
-                .lookup
-                .as_ref()
-                .map(|(table, column)| (table.as_str(), column.as_str())),
-        );
-        let mut folded = false;
-        for table in &relationship.entities {
-            if let Some(name) = new_tables.get(table.as_str()) {
-                *table_relationships.entry(*name).or_default() += 1;
-                folded = true;
-            }
-        }
-        if !folded {
-            new_relationships.push(relationship);
-        }
-    }
-
-    // Every other component: those of a new table are counted in its entry, the
-    // column mapping of a new relationship goes with the relationship.
-    let old_pairs: BTreeSet<(&str, &str)> = baseline
-        .relationships
-        .values()
-        .filter_map(one_to_many_pair)
-        .collect();
-    let new_pairs: BTreeSet<(&str, &str)> = new_relationships
-        .iter()
-        .filter_map(|r| one_to_many_pair(r))
-        .filter(|pair| !old_pairs.contains(pair))
-        .collect();
-    let mut parts: BTreeMap<&str, BTreeMap<&'static str, usize>> = BTreeMap::new();
-    let mut new_components = Vec::new();
-    for (id, component) in &candidate.components {
-        if component.reference || still_there(baseline, component, id) {
-            continue;
-        }
-        if let Some(table) = component
-            .tables
-            .iter()
-            .find(|t| new_tables.contains(t.as_str()))
-        {
-            *parts
-                .entry(table.as_str())
-                .or_default()
-                .entry(component.noun())
-                .or_default() += 1;
-            continue;
-        }
-        // What nobody can delete, the platform created (a table's system views).
-        if !component.deletable {
-            continue;
-        }
-        if let [source, target] = component.tables.as_slice() {
-            let pair = (source.as_str(), target.as_str());
-            if component.kind == "entitymap" && new_pairs.contains(&pair) {
-                continue;
-            }
-        }
-        new_components.push(component);
-    }
-
-    let mut added = Vec::new();
-    for (name, entity) in &candidate.entities {
-        if new_tables.contains(name.as_str()) {
-            added.push(Added::Table {
-                entity,
-                columns: entity
-                    .attributes
-                    .values()
-                    .filter(|a| is_owned_column(a))
-                    .count(),
-                relationships: table_relationships.get(name.as_str()).copied().unwrap_or(0),
-                parts: parts.remove(name.as_str()).unwrap_or_default(),
-            });
-            continue;
-        }
-        let before = baseline.entities.get(name);
-        let is_new_column = |column: &str| {
-            before.is_none_or(|e| !e.attributes.contains_key(column))
-                && entity.attributes.get(column).is_some_and(is_owned_column)
-        };
-        for (column, attribute) in &entity.attributes {
-            if attribute.unmodified {
-                continue;
-            }
-            match before.and_then(|e| e.attributes.get(column)) {
-                None if is_owned_column(attribute) => {
-                    // The primary name column comes only with its table.
-                    let table_existed = before.is_some() && attribute.is_primary_name;
-                    let with_relationship = lookups.contains(&(name.as_str(), column.as_str()));
-                    // A money column's `_base` companion comes with the money column.
-                    let companion = attribute
-                        .calculation_of
-                        .as_deref()
-                        .is_some_and(&is_new_column);
-                    if !table_existed && !with_relationship && !companion {
-                        added.push(Added::Column {
-                            entity: name,
-                            attribute,
-                        });
-                    }
-                }
-                None => {}
-                Some(old) if old.unmodified => {}
-                Some(old) => {
-                    let retyped = match (&old.kind, &attribute.kind) {
-                        (Some(old), Some(new)) => !same_type(&old.value, &new.value),
-                        _ => false,
-                    };
-                    // A column of another type has other options.
-                    if retyped {
-                        continue;
-                    }
-                    if let (Some(old), Some(new)) = (&old.local_options, &attribute.local_options) {
-                        let owner = column_id(name, &attribute.logical_name);
-                        new_options(&owner, false, old, new, &mut added);
-                    }
-                }
-            }
-        }
-    }
-    added.extend(new_relationships.into_iter().map(Added::Relationship));
-    added.extend(new_components.into_iter().map(Added::Component));
-    for (key, option_set) in &candidate.option_sets {
-        if option_set.unmodified {
-            continue;
-        }
-        match baseline.option_sets.get(key) {
-            None => added.push(Added::OptionSet(option_set)),
-            Some(old) if old.unmodified => {}
-            Some(old) => {
-                let owner = option_set.name.to_ascii_lowercase();
-                new_options(&owner, true, old, option_set, &mut added);
-            }
-        }
-    }
-    added
+        .collect()
 }
 
-fn new_options<'a>(
-    owner: &str,
-    global: bool,
-    before: &OptionSet,
-    after: &'a OptionSet,
-    added: &mut Vec<Added<'a>>,
-) {
-    for (value, option) in &after.options {
-        if !before.options.contains_key(value) {
-            added.push(Added::Option {
-                owner: owner.to_owned(),
+impl<'a> From<Removed<'a>> for Added<'a> {
+    fn from(removed: Removed<'a>) -> Self {
+        match removed {
+            Removed::Table {
+                entity,
+                columns,
+                relationships,
+                parts,
+            } => Added::Table {
+                entity,
+                columns,
+                relationships,
+                parts,
+            },
+            Removed::Column { entity, attribute } => Added::Column { entity, attribute },
+            Removed::Relationship { relationship, .. } => Added::Relationship(relationship),
+            Removed::OptionSet(option_set) => Added::OptionSet(option_set),
+            Removed::Component(component) => Added::Component(component),
+            Removed::Option {
+                owner,
                 global,
                 option,
-            });
+            } => Added::Option {
+                owner,
+                global,
+                option,
+            },
         }
     }
 }

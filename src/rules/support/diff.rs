@@ -121,7 +121,7 @@ pub fn is_file_store_relationship(relationship: &Relationship) -> bool {
 
 /// `(referenced, referencing)`: the one side and the many side of a 1:N
 /// relationship, as a column mapping names them (source, target).
-pub(super) fn one_to_many_pair(relationship: &Relationship) -> Option<(&str, &str)> {
+fn one_to_many_pair(relationship: &Relationship) -> Option<(&str, &str)> {
     let (referencing, _) = relationship.lookup.as_ref()?;
     let referenced = relationship
         .entities
@@ -134,7 +134,7 @@ pub(super) fn one_to_many_pair(relationship: &Relationship) -> Option<(&str, &st
 /// Whether the candidate still has `component`. A plug-in assembly is matched by
 /// its simple name whatever its version: two versions side by side are keyed
 /// `name` and `name@major.minor` (see the `component-removed` page).
-pub(super) fn still_there(candidate: &Solution, component: &Component, id: &str) -> bool {
+fn still_there(candidate: &Solution, component: &Component, id: &str) -> bool {
     if candidate.components.contains_key(id) {
         return true;
     }
@@ -166,11 +166,11 @@ pub fn plural(noun: &str) -> String {
 
 /// Whether an upgrade that drops this column deletes it: custom columns only
 /// (system columns such as `createdon` belong to the platform).
-pub(super) fn is_owned_column(attribute: &Attribute) -> bool {
+fn is_owned_column(attribute: &Attribute) -> bool {
     !attribute.unmodified && attribute.is_custom != Some(false)
 }
 
-pub(super) fn same_type(before: &str, after: &str) -> bool {
+fn same_type(before: &str, after: &str) -> bool {
     let normal = |t: &str| {
         let t = t.trim().to_ascii_lowercase();
         if t == "memo" {

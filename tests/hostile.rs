@@ -20,8 +20,11 @@ use std::time::{Duration, Instant};
 
 use common::{zip_members, SOLUTION_XML};
 
-/// Bounds on every run of the binary, in the debug test profile too.
-const MAX_SECONDS: Duration = Duration::from_secs(2);
+/// Bounds on every run of the binary, in the debug test profile too. The time is
+/// a guard against hangs and runaway work, ten times what the slowest case takes
+/// on a busy 2-core machine in a debug build (about 2 s), not a speed target:
+/// those are `scripts/bench.sh`'s.
+const MAX_SECONDS: Duration = Duration::from_secs(20);
 const MAX_RSS_KB: u64 = 256 * 1024;
 const GNU_TIME: &str = "/usr/bin/time";
 

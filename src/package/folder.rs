@@ -5,11 +5,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{compact, printable, LoadError, PackageFiles, MAX_FILE_BYTES};
-
-/// How deep below a named folder dvlint looks for the one solution it holds
-/// (a `pac` project keeps it in `src/`; repositories nest it a level or two more).
-const SEARCH_DEPTH: usize = 3;
+use super::{compact, printable, search, LoadError, PackageFiles, MAX_FILE_BYTES};
 
 pub struct FolderFiles {
     root: PathBuf,
@@ -79,88 +75,15 @@ impl FolderFiles {
     }
 }
 
-fn is_solution_folder(dir: &Path) -> bool {
-    let has = |name: &str| entry_named(dir, name).is_some_and(|p| p.is_file());
-    if has("solution.xml") && has("customizations.xml") {
-        return true;
-    }
-    entry_named(dir, "Other")
-        .filter(|p| p.is_dir())
-        .and_then(|other| entry_named(&other, "Solution.xml"))
-        .is_some_and(|p| p.is_file())
-}
-
-/// The entry of `dir` named `name`, matched case-insensitively.
-fn entry_named(dir: &Path, name: &str) -> Option<PathBuf> {
-    let exact = dir.join(name);
-    if exact.exists() {
-        return Some(exact);
-    }
-    fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().eq_ignore_ascii_case(name))
-        .map(|e| e.path())
-}
-
-/// The solution folder `path` names: itself, or the one solution folder below it.
+/// The solution folder `path` names: itself, or the one solution folder below it
+/// (see [`search::solution_folder`]).
 pub fn find_solution_folder(path: &Path) -> Result<PathBuf, LoadError> {
-    let shown = path.display().to_string();
-    if is_solution_folder(path) {
-        return Ok(path.to_path_buf());
-    }
-    let mut found = Vec::new();
-    search(path, SEARCH_DEPTH, &mut found);
-    found.sort();
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(LoadError::file(
-            shown,
-            "no solution here: expected Other/Solution.xml (unpacked source), or solution.xml \
-             and customizations.xml (an extracted export), in this folder or one below it",
-        )),
-        _ => Err(LoadError::file(
-            shown,
-            format!(
-                "holds {} solutions ({}); name one of them",
-                found.len(),
-                found
-                    .iter()
-                    .map(|p| printable(&p.display().to_string()).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-    }
-}
-
-fn search(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
-    if depth == 0 {
-        return;
-    }
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        // Never follow links while searching: they may lead anywhere.
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if !kind.is_dir() {
-            continue;
-        }
-        let path = entry.path();
-        if is_solution_folder(&path) {
-            found.push(path);
-        } else {
-            search(&path, depth - 1, found);
-        }
-    }
+    let found = search::solution_folder(&FolderFiles::new(path.to_path_buf()))?;
+    Ok(if found.is_empty() {
+        path.to_path_buf()
+    } else {
+        path.join(found)
+    })
 }
 
 impl PackageFiles for FolderFiles {
@@ -210,6 +133,10 @@ impl PackageFiles for FolderFiles {
 
     fn display(&self, path: &str) -> String {
         printable(&self.path_of(path).display().to_string()).into_owned()
+    }
+
+    fn is_link(&self, dir: &str, name: &str) -> bool {
+        fs::symlink_metadata(self.path_of(dir).join(name)).is_ok_and(|m| m.file_type().is_symlink())
     }
 
     fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {

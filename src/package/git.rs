@@ -12,11 +12,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use super::{detect_layout, load_files, Layout, LoadError, PackageFiles, MAX_FILE_BYTES};
+use super::{detect_layout, load_files, search, Layout, LoadError, PackageFiles, MAX_FILE_BYTES};
 use crate::model::{PackageForm, Solution};
-
-/// How deep below the named path the one solution folder may be (as for folders).
-const SEARCH_DEPTH: usize = 3;
 
 /// Loads the solution at `path` (the candidate's path, as the user named it) as it was at
 /// git revision `rev`. `shown` prefix in messages and locations: `git:REF:relative/path`.
@@ -54,8 +51,9 @@ pub fn load_at_revision(rev: &str, path: &Path) -> Result<Solution, LoadError> {
         }
         Kind::Tree => {
             let tree = git.list_tree(&entry.oid)?;
-            let found = find_solution_folder(&tree, &shown)?;
-            let files = TreeFiles::new(tree, &found, &prefix, &relative, git.root.clone());
+            let whole = TreeFiles::new(tree, &prefix, &relative, git.root.clone());
+            let found = search::solution_folder(&whole)?;
+            let files = whole.narrowed(&found);
             let form = match detect_layout(&files)? {
                 Some(Layout::Export { .. }) => PackageForm::ExtractedExport,
                 _ => PackageForm::Unpacked,
@@ -404,7 +402,7 @@ impl Git {
 }
 
 // ---------------------------------------------------------------------------------
-// Finding the solution folder in a tree listing
+// A tree listing
 
 /// Child names of every folder ("" is the root) with whether each is a folder.
 type Children = BTreeMap<String, Vec<(String, bool)>>;
@@ -428,96 +426,12 @@ fn children_of(tree: &BTreeMap<String, TreeEntry>) -> Children {
     children
 }
 
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || name.is_empty() {
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
-    }
-}
-
 /// `git:REF:dir` + `name`, for messages.
 fn below(shown: &str, name: &str) -> String {
     if shown.ends_with(':') {
         format!("{shown}{name}")
     } else {
         format!("{shown}/{name}")
-    }
-}
-
-fn child(children: &Children, dir: &str, name: &str, is_dir: bool) -> Option<String> {
-    children
-        .get(dir)?
-        .iter()
-        .find(|(n, d)| *d == is_dir && n.eq_ignore_ascii_case(name))
-        .map(|(n, _)| join(dir, n))
-}
-
-/// The same test as for folders on disk: `Other/Solution.xml`, or `solution.xml` and
-/// `customizations.xml`.
-fn is_solution_folder(children: &Children, dir: &str) -> bool {
-    if child(children, dir, "solution.xml", false).is_some()
-        && child(children, dir, "customizations.xml", false).is_some()
-    {
-        return true;
-    }
-    child(children, dir, "Other", true)
-        .and_then(|other| child(children, &other, "Solution.xml", false))
-        .is_some()
-}
-
-fn search(children: &Children, dir: &str, depth: usize, found: &mut Vec<String>) {
-    if depth == 0 {
-        return;
-    }
-    let Some(entries) = children.get(dir) else {
-        return;
-    };
-    for (name, is_dir) in entries {
-        if !is_dir || name.starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        let path = join(dir, name);
-        if is_solution_folder(children, &path) {
-            found.push(path);
-        } else {
-            search(children, &path, depth - 1, found);
-        }
-    }
-}
-
-/// The solution folder in the tree (relative to it): the tree itself, or the one
-/// solution folder at most [`SEARCH_DEPTH`] levels below it.
-fn find_solution_folder(
-    tree: &BTreeMap<String, TreeEntry>,
-    shown: &str,
-) -> Result<String, LoadError> {
-    let children = children_of(tree);
-    if is_solution_folder(&children, "") {
-        return Ok(String::new());
-    }
-    let mut found = Vec::new();
-    search(&children, "", SEARCH_DEPTH, &mut found);
-    found.sort();
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(LoadError::file(
-            shown,
-            "no solution here: expected Other/Solution.xml (unpacked source), or solution.xml \
-             and customizations.xml (an extracted export), in this folder or one below it",
-        )),
-        _ => Err(LoadError::file(
-            shown,
-            format!(
-                "holds {} solutions ({}); name one of them",
-                found.len(),
-                found
-                    .iter()
-                    .map(|p| below(shown, p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
     }
 }
 
@@ -535,32 +449,38 @@ struct TreeFiles {
 }
 
 impl TreeFiles {
-    fn new(
-        tree: BTreeMap<String, TreeEntry>,
-        folder: &str,
-        prefix: &str,
-        relative: &str,
-        root: PathBuf,
-    ) -> Self {
-        let entries: BTreeMap<String, TreeEntry> = if folder.is_empty() {
-            tree
-        } else {
-            let below = format!("{folder}/");
-            tree.into_iter()
-                .filter_map(|(path, entry)| {
-                    path.strip_prefix(&below)
-                        .map(|rest| (rest.to_owned(), entry))
-                })
-                .collect()
-        };
-        let children = children_of(&entries);
-        let shown_root = format!("{prefix}{}", join(relative, folder));
+    /// The tree at `relative` (`git:REF:relative`), before its solution folder is found.
+    fn new(tree: BTreeMap<String, TreeEntry>, prefix: &str, relative: &str, root: PathBuf) -> Self {
+        let children = children_of(&tree);
         Self {
-            entries,
+            entries: tree,
             children,
-            shown_root,
+            shown_root: format!("{prefix}{relative}"),
             root,
             reader: None,
+        }
+    }
+
+    /// The same tree seen from its folder `folder` ("" is itself).
+    fn narrowed(self, folder: &str) -> Self {
+        if folder.is_empty() {
+            return self;
+        }
+        let prefix = format!("{folder}/");
+        let entries: BTreeMap<String, TreeEntry> = self
+            .entries
+            .into_iter()
+            .filter_map(|(path, entry)| {
+                path.strip_prefix(&prefix)
+                    .map(|rest| (rest.to_owned(), entry))
+            })
+            .collect();
+        Self {
+            children: children_of(&entries),
+            entries,
+            shown_root: below(&self.shown_root, folder),
+            root: self.root,
+            reader: self.reader,
         }
     }
 }

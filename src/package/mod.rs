@@ -9,6 +9,7 @@ mod deployment;
 mod folder;
 pub mod git;
 mod manifest;
+mod search;
 pub mod xml;
 mod zip;
 
@@ -21,6 +22,7 @@ use crate::model::{PackageForm, Solution, Variant};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 use components::{Generic, Place};
 use customizations::Components;
+use search::Layout;
 use xml::XmlCursor;
 
 pub use folder::find_solution_folder;
@@ -100,6 +102,12 @@ trait PackageFiles {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError>;
     fn display(&self, path: &str) -> String;
 
+    /// Whether the entry `name` of `dir` is a symbolic link: the search for a
+    /// solution folder does not follow them. Only a folder on disk has any.
+    fn is_link(&self, _dir: &str, _name: &str) -> bool {
+        false
+    }
+
     /// The text of a file with the content of bulk elements blanked
     /// ([`compact`]). Sources that can stream override this, so that the bulk is
     /// never held in memory.
@@ -107,17 +115,6 @@ trait PackageFiles {
         let bytes = self.read(path)?;
         compact::from_bytes(&bytes).map_err(|e| LoadError::file(self.display(path), e.to_string()))
     }
-}
-
-/// Which layout a package's files follow.
-enum Layout {
-    /// `solution.xml` + `customizations.xml` at the root.
-    Export {
-        solution: String,
-        customizations: String,
-    },
-    /// `Other/Solution.xml` and the split-out component folders.
-    Unpacked { other: String, solution: String },
 }
 
 /// The entry of `dir` named `name` (a folder or a file), matched case-insensitively
@@ -148,27 +145,9 @@ fn find_entry(
     }
 }
 
+/// The layout of the package's root.
 fn detect_layout(files: &dyn PackageFiles) -> Result<Option<Layout>, LoadError> {
-    let root = files.list("")?;
-    if let (Some(solution), Some(customizations)) = (
-        find_entry(files, "", &root, "solution.xml", false)?,
-        find_entry(files, "", &root, "customizations.xml", false)?,
-    ) {
-        return Ok(Some(Layout::Export {
-            solution,
-            customizations,
-        }));
-    }
-    if let Some(other) = find_entry(files, "", &root, "Other", true)? {
-        let entries = files.list(&other)?;
-        if let Some(solution) = find_entry(files, &other, &entries, "Solution.xml", false)? {
-            return Ok(Some(Layout::Unpacked {
-                solution: format!("{other}/{solution}"),
-                other,
-            }));
-        }
-    }
-    Ok(None)
+    search::layout_at(files, "")
 }
 
 /// Loads the package at `path`: a zip file, or a folder (see DESIGN.md §1).
@@ -180,8 +159,7 @@ pub fn load(path: &Path) -> Result<Solution, LoadError> {
         let files = zip::ZipFiles::open(path)?;
         return load_files(Box::new(files), &shown, PackageForm::Zip);
     }
-    let root = find_solution_folder(path)?;
-    let files = folder::FolderFiles::new(root);
+    let files = folder::FolderFiles::new(find_solution_folder(path)?);
     let form = match detect_layout(&files)? {
         Some(Layout::Export { .. }) => PackageForm::ExtractedExport,
         _ => PackageForm::Unpacked,

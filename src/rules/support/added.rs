@@ -8,90 +8,32 @@
 //! owns its lookup column and its column mapping. System tables (no publisher
 //! prefix) are never added, only the custom columns a solution puts on them.
 
-use std::collections::BTreeMap;
-
 use super::diff::{diff, Change, Removed};
-use crate::model::{Attribute, Component, Entity, OptionSet, OptionValue, Relationship, Solution};
-use crate::rules::column_id;
+use crate::model::Solution;
 use crate::source::Span;
 
-/// A component of the candidate that the baseline lacks. Every reference points
-/// into the candidate.
+/// A component of the candidate that the baseline lacks, described as its
+/// removal would be: the same ids, words and folding ([`Removed`]). Every
+/// reference points into the candidate.
 #[derive(Debug)]
-pub enum Added<'a> {
-    /// A new custom table.
-    Table {
-        entity: &'a Entity,
-        /// Its custom columns.
-        columns: usize,
-        /// The new relationships it takes part in.
-        relationships: usize,
-        /// Its other new components, counted by noun (`form`, `view`).
-        parts: BTreeMap<&'static str, usize>,
-    },
-    /// A new custom column of a table that is not itself new.
-    Column {
-        /// The table's logical name.
-        entity: &'a str,
-        attribute: &'a Attribute,
-    },
-    /// A new relationship between tables that are not new; its lookup column
-    /// (`relationship.lookup`) and its column mapping come with it.
-    Relationship(&'a Relationship),
-    /// A new global choice.
-    OptionSet(&'a OptionSet),
-    /// Any other new component: a process, a role, a form of a table that stays, …
-    Component(&'a Component),
-    /// A new option of a choice that both sides have.
-    Option {
-        /// `cts_priority` for a global choice, `cts_project.cts_stage` for a local one.
-        owner: String,
-        global: bool,
-        option: &'a OptionValue,
-    },
-}
+pub struct Added<'a>(pub Removed<'a>);
 
 impl Added<'_> {
     /// The component id (DESIGN.md §1), as findings name it: `cts_project`,
     /// `cts_project.cts_code`, `cts_project_account`, `cts_priority`,
     /// `workflow/6d93…`, `cts_priority:100000003`.
     pub fn component(&self) -> String {
-        match self {
-            Added::Table { entity, .. } => entity.logical_name.clone(),
-            Added::Column { entity, attribute } => column_id(entity, &attribute.logical_name),
-            Added::Relationship(relationship) => relationship.name.to_ascii_lowercase(),
-            Added::OptionSet(option_set) => option_set.name.to_ascii_lowercase(),
-            Added::Component(component) => component.id(),
-            Added::Option { owner, option, .. } => format!("{owner}:{}", option.value),
-        }
+        self.0.component()
     }
 
     /// A short description for lists: "table `cts_invoice`", "cloud flow `Notify`".
     pub fn describe(&self) -> String {
-        if let Added::Component(component) = self {
-            return format!("{} `{}`", component.noun(), component.name);
-        }
-        let kind = match self {
-            Added::Table { .. } => "table",
-            Added::Column { .. } => "column",
-            Added::Relationship(_) => "relationship",
-            Added::OptionSet(_) => "global choice",
-            Added::Component(_) => "component",
-            Added::Option { .. } => "option",
-        };
-        format!("{kind} `{}`", self.component())
+        self.0.describe()
     }
 
     /// Where the candidate defines it.
     pub fn span(&self) -> Span {
-        match self {
-            Added::Table { entity, .. } => entity.span,
-            Added::Column { attribute, .. } => attribute.span,
-            Added::Relationship(relationship) => relationship.span,
-            Added::OptionSet(option_set) => option_set.span,
-            Added::Component(component) => component.span,
-            Added::Option { option, .. } => option.span,
-        }
+        self.0.span()
     }
 }
 
@@ -105,41 +47,10 @@ pub fn added<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Added<'
     diff(candidate, baseline)
         .into_iter()
         .filter_map(|change| match change {
-            Change::Removed(removed) => Some(Added::from(removed)),
+            Change::Removed(removed) => Some(Added(removed)),
             _ => None,
         })
         .collect()
-}
-
-impl<'a> From<Removed<'a>> for Added<'a> {
-    fn from(removed: Removed<'a>) -> Self {
-        match removed {
-            Removed::Table {
-                entity,
-                columns,
-                relationships,
-                parts,
-            } => Added::Table {
-                entity,
-                columns,
-                relationships,
-                parts,
-            },
-            Removed::Column { entity, attribute } => Added::Column { entity, attribute },
-            Removed::Relationship { relationship, .. } => Added::Relationship(relationship),
-            Removed::OptionSet(option_set) => Added::OptionSet(option_set),
-            Removed::Component(component) => Added::Component(component),
-            Removed::Option {
-                owner,
-                global,
-                option,
-            } => Added::Option {
-                owner,
-                global,
-                option,
-            },
-        }
-    }
 }
 
 #[cfg(test)]
@@ -396,18 +307,20 @@ mod tests {
             .collect();
         assert_eq!(listed, expected);
 
-        let Some(Added::Table {
+        let Some(Added(Removed::Table {
             columns,
             relationships,
             parts,
             ..
-        }) = added.iter().find(|a| matches!(a, Added::Table { .. }))
+        })) = added
+            .iter()
+            .find(|a| matches!(a, Added(Removed::Table { .. })))
         else {
             panic!("no table in {added:?}")
         };
         assert_eq!((*columns, *relationships), (3, 1));
         assert_eq!(parts.iter().collect::<Vec<_>>(), [(&"form", &1)]);
-        let Some(Added::Option { global, .. }) =
+        let Some(Added(Removed::Option { global, .. })) =
             added.iter().find(|a| a.component() == "cts_priority:3")
         else {
             panic!()

@@ -255,15 +255,14 @@ impl Policy {
             dir: path.parent().unwrap_or(Path::new("")),
             known_rules,
             problems: Vec::new(),
+            unlisted: None,
         };
         let mut policy = check.policy(root.as_ref().map_or(&[], |entries| entries.as_slice()));
         if check.problems.is_empty() {
             policy.source = Some(SourceFile::new(path.display().to_string(), text.to_owned()));
             Ok(policy)
         } else {
-            let mut problems = check.problems;
-            problems.sort_by_key(|problem| (problem.line, problem.column));
-            Err(invalid(problems))
+            Err(invalid(check.into_problems()))
         }
     }
 
@@ -373,15 +372,49 @@ struct Check<'a> {
     dir: &'a Path,
     known_rules: &'a [&'a str],
     problems: Vec<PolicyProblem>,
+    /// Past [`MAX_LISTED_PROBLEMS`]: where the first problem not listed is, and
+    /// how many there are.
+    unlisted: Option<(Mark, usize)>,
 }
+
+/// Problems listed for one policy; the rest are counted. A generated policy wrong
+/// throughout has one or two a line, and nobody reads the 38 000 lines of a
+/// 512 KiB one.
+const MAX_LISTED_PROBLEMS: usize = 200;
 
 impl Check<'_> {
     fn problem(&mut self, at: Mark, message: impl Into<String>) {
+        if self.listing_is_full() {
+            let (_, count) = self.unlisted.get_or_insert((at, 0));
+            *count += 1;
+            return;
+        }
         self.problems.push(PolicyProblem {
             line: at.line,
             column: at.column,
             message: message.into(),
         });
+    }
+
+    /// Whether a new problem is only counted: a costly message (a "did you mean")
+    /// is then not worth making.
+    fn listing_is_full(&self) -> bool {
+        self.problems.len() >= MAX_LISTED_PROBLEMS
+    }
+
+    /// The problems in file order, then a count of those not listed.
+    fn into_problems(self) -> Vec<PolicyProblem> {
+        let mut problems = self.problems;
+        problems.sort_by_key(|problem| (problem.line, problem.column));
+        if let Some((at, count)) = self.unlisted {
+            let noun = if count == 1 { "problem" } else { "problems" };
+            problems.push(PolicyProblem {
+                line: at.line,
+                column: at.column,
+                message: format!("{count} more {noun} not listed, the first of them here"),
+            });
+        }
+        problems
     }
 
     fn location(&self, at: Mark) -> PolicyLocation {
@@ -508,7 +541,12 @@ impl Check<'_> {
         if self.known_rules.contains(&name) {
             return true;
         }
-        let message = match suggest(name, self.known_rules) {
+        let close = if self.listing_is_full() {
+            None
+        } else {
+            suggest(name, self.known_rules)
+        };
+        let message = match close {
             Some(close) => format!("unknown rule `{}`; did you mean `{close}`?", shown(name)),
             None => format!("unknown rule `{}`", shown(name)),
         };

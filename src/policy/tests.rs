@@ -1376,3 +1376,39 @@ environments:
         (3, 3, "duplicate key `test`".to_owned())
     );
 }
+
+#[test]
+fn past_200_problems_the_rest_are_counted_from_the_first_not_listed() {
+    let mut text = String::from("rules:\n");
+    for i in 0..250 {
+        text.push_str(&format!("  entity-remove{i}: error\n"));
+    }
+    let all = problems(&text);
+    assert_eq!(all.len(), 201);
+    assert_eq!(
+        all[0],
+        (
+            2,
+            3,
+            "unknown rule `entity-remove0`; did you mean `entity-removed`?".to_owned()
+        )
+    );
+    assert_eq!(all[199].0, 201);
+    assert_eq!(
+        all[200],
+        (
+            202,
+            3,
+            "50 more problems not listed, the first of them here".to_owned()
+        )
+    );
+    // One over the limit is one problem, in the singular.
+    let mut text = String::from("rules:\n");
+    for i in 0..201 {
+        text.push_str(&format!("  entity-remove{i}: error\n"));
+    }
+    assert_eq!(
+        problems(&text).last().unwrap().2,
+        "1 more problem not listed, the first of them here"
+    );
+}

@@ -162,21 +162,21 @@ pub struct Judgement {
     pub rules_run: Vec<&'static str>,
 }
 
+/// Judges the policy over a whole run ([`judge_policy`]) and adds its findings to
+/// the first candidate's report: what `dvlint check` and `dvlint diff` do once
+/// [`check_in`] has run for every candidate, with `today` the day it was given
+/// (`Scope::today`). `outcomes` are in report order.
+pub fn judge_run(policy: &Policy, outcomes: &mut [Outcome], today: Date) {
+    let judgement = judge_policy(policy, &outcomes.iter().collect::<Vec<_>>(), today);
+    if let Some(first) = outcomes.first_mut() {
+        first.absorb(judgement);
+    }
+}
+
 /// Runs the rules that judge the policy over a whole run: after [`check_in`] has
 /// run for every candidate of the run, with `today` the same day it was given
-/// (`Scope::today`). `outcomes` are those candidates' outcomes, in report order.
-///
-/// A command adds the judgement to the first candidate's report, as `dvlint check`
-/// does:
-///
-/// ```ignore
-/// let today = Date::today_utc();
-/// let mut outcomes: Vec<Outcome> = /* engine::check_in(..., Scope { today: Some(today), .. }) each */;
-/// let judgement = engine::judge_policy(&policy, &outcomes.iter().collect::<Vec<_>>(), today);
-/// if let Some(first) = outcomes.first_mut() {
-///     first.absorb(judgement);
-/// }
-/// ```
+/// (`Scope::today`). `outcomes` are those candidates' outcomes, in report order;
+/// [`judge_run`] adds the judgement to the first one's.
 pub fn judge_policy(policy: &Policy, outcomes: &[&Outcome], today: Date) -> Judgement {
     let Some(first) = outcomes.first().filter(|_| !policy.allow.is_empty()) else {
         return Judgement::default();

@@ -47,10 +47,7 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError>
         .collect();
     // The policy's own findings (expired and unused `allow` entries) concern the
     // whole run; the first solution's report carries them.
-    let judgement = engine::judge_policy(&policy, &outcomes.iter().collect::<Vec<_>>(), today);
-    if let Some(first) = outcomes.first_mut() {
-        first.absorb(judgement);
-    }
+    engine::judge_run(&policy, &mut outcomes, today);
     let reports: Vec<SolutionReport<'_>> = loaded
         .iter()
         .zip(&outcomes)

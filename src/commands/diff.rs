@@ -9,8 +9,7 @@ use crate::commands::check::fail_on;
 use crate::commands::input::{load_all, load_policy, targets};
 use crate::commands::output::write_atomically;
 use crate::engine;
-use crate::model::Solution;
-use crate::policy::{Date, Policy};
+use crate::policy::Date;
 use crate::report;
 use crate::review::{self, Review};
 use crate::rules;
@@ -45,15 +44,15 @@ pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> 
         .iter()
         .map(|(candidate, baseline)| engine::check_in(candidate, Some(baseline), &policy, scope))
         .collect();
-    let judgement = engine::judge_policy(&policy, &outcomes.iter().collect::<Vec<_>>(), today);
-    if let Some(first) = outcomes.first_mut() {
-        first.absorb(judgement);
-    }
+    engine::judge_run(&policy, &mut outcomes, today);
     let reviews: Vec<Review<'_>> = pairs
         .iter()
         .zip(outcomes)
         .map(|((candidate, baseline), outcome)| {
-            let bump = bump(&policy, baseline, candidate);
+            // What the policy's `versioning` asks of the release, for the summary line.
+            let bump = policy.versioning.as_ref().and_then(|versioning| {
+                rules::versioning::requirement(versioning, baseline, candidate)
+            });
             let accepted = &outcome.accepted_findings;
             review::review(baseline, candidate, outcome.diagnostics, accepted, bump)
         })
@@ -69,17 +68,6 @@ pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> 
         .flat_map(|r| &r.findings)
         .any(|d| d.severity >= fail_on);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-/// What the policy's `versioning` asks of the release, for the summary line.
-fn bump(policy: &Policy, baseline: &Solution, candidate: &Solution) -> Option<review::Bump> {
-    let requirement =
-        rules::versioning::requirement(policy.versioning.as_ref()?, baseline, candidate)?;
-    Some(review::Bump {
-        part: requirement.part.name(),
-        smallest: requirement.smallest,
-        satisfied: requirement.satisfied,
-    })
 }
 
 fn render(format: DiffFormat, reviews: &[Review<'_>]) -> String {

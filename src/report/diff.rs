@@ -43,7 +43,7 @@ pub fn summary_line(review: &Review<'_>) -> String {
         let _ = write!(
             line,
             "; {} version bump required ({} or higher{})",
-            bump.part,
+            bump.part.name(),
             bump.smallest,
             if bump.satisfied { ", done" } else { "" }
         );
@@ -247,7 +247,7 @@ fn json_review<'a>(review: &'a Review<'_>) -> JsonReview<'a> {
             infos: findings.infos,
         },
         bump: review.bump.as_ref().map(|b| JsonBump {
-            part: b.part,
+            part: b.part.name(),
             smallest: &b.smallest,
             satisfied: b.satisfied,
         }),

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Solution;
+use crate::rules::versioning::Requirement;
 use crate::source::Location;
 
 /// Whether a row is an addition, a removal or a change.
@@ -91,18 +92,7 @@ pub struct Review<'a> {
     /// How many findings `allow` entries accepted.
     pub accepted: usize,
     /// What `versioning` in the policy asks of this release, if anything.
-    pub bump: Option<Bump>,
-}
-
-/// The version part a release must raise under the policy's `versioning`.
-#[derive(Debug, Clone)]
-pub struct Bump {
-    /// `major`, `minor`, `build` or `revision`.
-    pub part: &'static str,
-    /// The smallest version that raises it: `2.0.0.0`.
-    pub smallest: String,
-    /// Whether the candidate's version raises it.
-    pub satisfied: bool,
+    pub bump: Option<Requirement>,
 }
 
 /// Counts for the summary line.
@@ -135,7 +125,7 @@ pub fn review<'a>(
     candidate: &'a Solution,
     findings: Vec<Diagnostic>,
     accepted: &[(&'static str, String)],
-    bump: Option<Bump>,
+    bump: Option<Requirement>,
 ) -> Review<'a> {
     let mut rows = changes(baseline, candidate);
     let index: BTreeMap<String, usize> = rows

@@ -101,9 +101,9 @@ pub fn check_among(
         others: &others,
         today: Some(today()),
     };
-    let mut outcome = engine::check_in(candidate, baseline, policy, scope);
-    let judgement = engine::judge_policy(policy, &[&outcome], today());
-    outcome.absorb(judgement);
+    let mut outcomes = [engine::check_in(candidate, baseline, policy, scope)];
+    engine::judge_run(policy, &mut outcomes, today());
+    let [outcome] = outcomes;
     outcome
 }
 

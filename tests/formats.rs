@@ -329,7 +329,7 @@ fn junit_has_a_case_per_finding_and_per_clean_rule() {
     let (name, tests, failures, cases) = &suites[0];
     assert_eq!(
         (name.as_str(), *tests, *failures),
-        ("ContosoCore 1.2.0.0", 23, 5)
+        ("ContosoCore 1.2.0.0", 24, 5)
     );
     let removed = cases
         .iter()
@@ -371,7 +371,7 @@ fn junit_has_a_case_per_finding_and_per_clean_rule() {
         .map(|c| c.name.as_str())
         .collect();
     assert_eq!(passing, clean);
-    assert_eq!(clean.len(), 18);
+    assert_eq!(clean.len(), 19);
 }
 
 #[test]
@@ -427,7 +427,7 @@ fn junit_names_stay_unique_and_the_xml_well_formed() {
     let suites = junit(&junit::render(&reports));
     assert_eq!(suites.len(), 2);
     let (_, tests, failures, cases) = &suites[0];
-    assert_eq!((*tests, *failures), (18 + 11, 11));
+    assert_eq!((*tests, *failures), (19 + 11, 11));
     let names: Vec<&str> = cases
         .iter()
         .filter(|c| c.name.starts_with("attribute-removed"))

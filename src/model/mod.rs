@@ -40,6 +40,9 @@ pub struct Solution {
     /// The details of the connection references it defines, by lower-case logical
     /// name (`connectionreference/<key>`).
     pub connection_references: BTreeMap<String, ConnectionReference>,
+    /// The YAML form's `solutioncomponents.yml` paths that name no file or folder
+    /// (pac packs without them, silently); none in the XML forms.
+    pub missing_component_paths: Vec<Spanned<String>>,
 }
 
 impl Solution {
@@ -80,6 +83,8 @@ pub enum PackageForm {
     Unpacked,
     /// A folder holding `solution.xml` and `customizations.xml` at its root.
     ExtractedExport,
+    /// The YAML source format of Dataverse Git integration.
+    Yaml,
 }
 
 /// Attributes of the `<ImportExportXml>` root of `solution.xml`.

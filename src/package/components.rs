@@ -456,7 +456,7 @@ fn read_component<'a>(
     let fields = read_fields(cur, element, &wanted(shape))?;
     let key = value_of(cur, element, &fields, shape.key)?.ok_or_else(|| {
         cur.error_at(
-            element.span.start,
+            element.span,
             format!(
                 "<{}> has no {}: which {} it defines is unknown",
                 shape.element,

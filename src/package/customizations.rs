@@ -50,7 +50,7 @@ pub fn parse_file(cur: &mut XmlCursor<'_>, place: &Place) -> Result<Components, 
         }
         _ => {
             return Err(cur.error_at(
-                root.span.start,
+                root.span,
                 format!(
                     "unexpected root element <{}>: not a solution customizations file",
                     root.name_str()
@@ -172,7 +172,7 @@ fn parse_entity(
     let name = name
         .filter(|n| !n.value.is_empty())
         .or(info_name)
-        .ok_or_else(|| cur.error_at(element.span.start, "<Entity> has no <Name>"))?;
+        .ok_or_else(|| cur.error_at(element.span, "<Entity> has no <Name>"))?;
     let logical_name = name.value.to_ascii_lowercase();
     for part in &mut found.components[first_part..] {
         part.tables = vec![logical_name.clone()];
@@ -206,7 +206,7 @@ fn parse_entity_info(
     each_child(cur, element, "entity", |cur, entity| {
         let name = cur
             .attr(entity, "Name")?
-            .ok_or_else(|| cur.error_at(entity.span.start, "<entity> has no `Name` attribute"))?;
+            .ok_or_else(|| cur.error_at(entity.span, "<entity> has no `Name` attribute"))?;
         let name = visible(cur, name, "table name")?;
         let unmodified = cur.unmodified(entity)?;
         let mut attributes: BTreeMap<String, Attribute> = BTreeMap::new();
@@ -224,12 +224,12 @@ fn parse_entity_info(
                             // Which definition an import keeps is not knowable, like a
                             // table defined twice.
                             Entry::Occupied(first) => Err(cur.error_at(
-                                attribute.span.start,
+                                attribute.span,
                                 format!(
-                                    "column `{}` is defined twice in table `{}` (first at line {})",
+                                    "column `{}` is defined twice in table `{}` (first at {})",
                                     attribute.logical_name,
                                     name.value.to_ascii_lowercase(),
-                                    cur.line_of(first.get().span.start)
+                                    cur.line_of(first.get().span, attribute.span)
                                 ),
                             )),
                         }
@@ -280,7 +280,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
                     let text = cur.text(&child)?;
                     let value = text.value.parse::<u64>().map_err(|_| {
                         cur.error_at(
-                            text.span.start,
+                            text.span,
                             format!("<MaxLength> is `{}`, not a number", text.value),
                         )
                     })?;
@@ -318,7 +318,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
         .or_else(|| physical.as_ref().map(|p| p.value.clone()))
         .ok_or_else(|| {
             cur.error_at(
-                element.span.start,
+                element.span,
                 "<attribute> has neither a `PhysicalName` nor a <LogicalName>",
             )
         })?
@@ -395,12 +395,12 @@ fn parse_options(
             cur.skip(&option)?;
             continue;
         }
-        let value_attr = cur.attr(&option, "value")?.ok_or_else(|| {
-            cur.error_at(option.span.start, "an option without a `value` attribute")
-        })?;
+        let value_attr = cur
+            .attr(&option, "value")?
+            .ok_or_else(|| cur.error_at(option.span, "an option without a `value` attribute"))?;
         let value = value_attr.value.parse::<i64>().map_err(|_| {
             cur.error_at(
-                value_attr.span.start,
+                value_attr.span,
                 format!("option value `{}` is not a whole number", value_attr.value),
             )
         })?;
@@ -419,10 +419,10 @@ fn parse_options(
                     name => format!("choice `{name}`"),
                 };
                 return Err(cur.error_at(
-                    option.span.start,
+                    option.span,
                     format!(
-                        "option value {value} is defined twice in {choice} (first at line {})",
-                        cur.line_of(first.get().span.start)
+                        "option value {value} is defined twice in {choice} (first at {})",
+                        cur.line_of(first.get().span, option.span)
                     ),
                 ));
             }
@@ -459,7 +459,7 @@ pub(super) fn visible(
     match name.value.chars().find(invisible) {
         None => Ok(name),
         Some(c) => Err(cur.error_at(
-            name.span.start,
+            name.span,
             format!(
                 "{what} `{}` holds U+{:04X}, an invisible character{}",
                 name.value.escape_debug(),
@@ -513,10 +513,7 @@ fn parse_relationship(
     element: &Element<'_>,
 ) -> Result<Relationship, LoadError> {
     let name = cur.attr(element, "Name")?.ok_or_else(|| {
-        cur.error_at(
-            element.span.start,
-            "<EntityRelationship> has no `Name` attribute",
-        )
+        cur.error_at(element.span, "<EntityRelationship> has no `Name` attribute")
     })?;
     let name = visible(cur, name, "relationship name")?;
     let unmodified = cur.unmodified(element)?;

@@ -14,7 +14,7 @@ pub fn parse(cur: &mut XmlCursor<'_>) -> Result<(PackageInfo, Manifest), LoadErr
     let root = cur.root()?;
     if !root.is("ImportExportXml") {
         return Err(cur.error_at(
-            root.span.start,
+            root.span,
             format!(
                 "not a solution manifest: the root element is <{}>, expected <ImportExportXml>",
                 root.name_str()
@@ -37,12 +37,8 @@ pub fn parse(cur: &mut XmlCursor<'_>) -> Result<(PackageInfo, Manifest), LoadErr
             }
         }
     }
-    let manifest = manifest.ok_or_else(|| {
-        cur.error_at(
-            root.span.start,
-            "no <SolutionManifest> in <ImportExportXml>",
-        )
-    })?;
+    let manifest = manifest
+        .ok_or_else(|| cur.error_at(root.span, "no <SolutionManifest> in <ImportExportXml>"))?;
     Ok((package, manifest))
 }
 
@@ -75,18 +71,14 @@ fn parse_manifest(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Mani
             }
         }
     }
-    let required = |what: &str| {
-        cur.error_at(
-            element.span.start,
-            format!("<SolutionManifest> has no {what}"),
-        )
-    };
+    let required =
+        |what: &str| cur.error_at(element.span, format!("<SolutionManifest> has no {what}"));
     let unique_name = non_empty(parts.unique_name).ok_or_else(|| required("<UniqueName>"))?;
     let version = non_empty(parts.version).ok_or_else(|| required("<Version>"))?;
     let managed_text = parts.managed.ok_or_else(|| required("<Managed>"))?;
     let managed = Managed::from_xml(&managed_text.value).ok_or_else(|| {
         cur.error_at(
-            managed_text.span.start,
+            managed_text.span,
             format!(
                 "<Managed> is `{}`; expected 0 (unmanaged), 1 (managed) or 2 (both)",
                 managed_text.value
@@ -127,7 +119,7 @@ fn parse_publisher(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Pub
         }
     }
     let unique_name = non_empty(unique_name)
-        .ok_or_else(|| cur.error_at(element.span.start, "<Publisher> has no <UniqueName>"))?;
+        .ok_or_else(|| cur.error_at(element.span, "<Publisher> has no <UniqueName>"))?;
     Ok(Publisher {
         span: element.span,
         unique_name,

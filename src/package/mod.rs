@@ -9,8 +9,10 @@ mod deployment;
 mod folder;
 pub mod git;
 mod manifest;
+mod origins;
 mod search;
 pub mod xml;
+mod yaml;
 mod zip;
 
 use std::collections::btree_map::Entry;
@@ -174,15 +176,26 @@ pub fn load_zip_bytes(shown: &str, bytes: Vec<u8>) -> Result<Solution, LoadError
 }
 
 fn load_files(
+    files: Box<dyn PackageFiles>,
+    origin: &str,
+    form: PackageForm,
+) -> Result<Solution, LoadError> {
+    load_selected(files, origin, form, None)
+}
+
+/// Loads the package `files` hold; `solution` picks one of several solutions
+/// of a YAML root by its unique name.
+fn load_selected(
     mut files: Box<dyn PackageFiles>,
     origin: &str,
     form: PackageForm,
+    solution: Option<&str>,
 ) -> Result<Solution, LoadError> {
     let layout = detect_layout(files.as_ref())?.ok_or_else(|| {
         LoadError::file(
             origin,
             "not a solution package: no solution.xml and customizations.xml at its root, \
-             and no Other/Solution.xml",
+             no Other/Solution.xml, and no solutions/<name>/solution.yml",
         )
     })?;
     let mut builder = Builder::default();
@@ -194,7 +207,27 @@ fn load_files(
         Layout::Unpacked { other, solution } => {
             (solution, unpacked_component_files(files.as_ref(), &other)?)
         }
+        Layout::Yaml { root, solutions } => {
+            let name = pick_solution(files.as_ref(), &root, &solutions, solution)?;
+            let loaded = yaml::load(files.as_mut(), &mut builder, &root, &name)?;
+            return Ok(builder.solution(
+                origin,
+                PackageForm::Yaml,
+                loaded.package,
+                loaded.manifest,
+                loaded.missing_paths,
+            ));
+        }
     };
+    if let Some(name) = solution {
+        return Err(LoadError::file(
+            origin,
+            format!(
+                "--solution `{}` picks one solution of a YAML root; this package holds one solution",
+                printable(name)
+            ),
+        ));
+    }
     // Newer exports and pac write newer kinds in lower-case folders, in both forms.
     generic_component_files(files.as_ref(), &mut component_files)?;
     let manifest_file = builder.add_file(files.as_mut(), &solution_path)?;
@@ -218,19 +251,51 @@ fn load_files(
         }
         builder.merge(found)?;
     }
-    Ok(Solution {
-        origin: origin.to_owned(),
-        form,
-        files: builder.files,
-        package,
-        manifest,
-        entities: builder.entities,
-        option_sets: builder.option_sets,
-        relationships: builder.relationships,
-        components: builder.components,
-        environment_variables: builder.environment_variables,
-        connection_references: builder.connection_references,
-    })
+    Ok(builder.solution(origin, form, package, manifest, Vec::new()))
+}
+
+/// The folder name of the solution to load of a YAML root's `solutions`: the
+/// one named (case-insensitively), or the only one.
+fn pick_solution(
+    files: &dyn PackageFiles,
+    root: &str,
+    solutions: &[String],
+    named: Option<&str>,
+) -> Result<String, LoadError> {
+    let list = || {
+        solutions
+            .iter()
+            .map(|s| printable(s).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match named {
+        Some(name) => solutions
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(name))
+            .cloned()
+            .ok_or_else(|| {
+                LoadError::file(
+                    files.display(root),
+                    format!(
+                        "holds no solution `{}` (it holds {})",
+                        printable(name),
+                        list()
+                    ),
+                )
+            }),
+        None if solutions.len() == 1 => Ok(solutions[0].clone()),
+        None => Err(LoadError::file(
+            files.display(root),
+            format!(
+                "holds {} solutions ({}); pick one with --solution NAME, or name its folder \
+                 (solutions/{})",
+                solutions.len(),
+                list(),
+                printable(&solutions[0])
+            ),
+        )),
+    }
 }
 
 /// A component file and what its path says about it.
@@ -359,7 +424,7 @@ fn generic_component_files(
         .collect();
     folders.sort();
     for folder in folders {
-        generic_folder(files, &folder, &[], 0, out)?;
+        generic_folder(files, &folder, &[], 0, ".xml", out)?;
     }
     Ok(())
 }
@@ -372,6 +437,7 @@ fn generic_folder(
     dir: &str,
     parents: &[String],
     depth: usize,
+    suffix: &str,
     out: &mut Vec<ComponentFile>,
 ) -> Result<(), LoadError> {
     let plural = dir.rsplit('/').next().unwrap_or(dir);
@@ -397,7 +463,7 @@ fn generic_folder(
                 nested.push(name);
                 continue;
             }
-            let Some(stem) = strip_suffix_ignore_case(&name, ".xml") else {
+            let Some(stem) = strip_suffix_ignore_case(&name, suffix) else {
                 continue;
             };
             if components::is_plural_of(plural, stem) {
@@ -422,7 +488,14 @@ fn generic_folder(
             let mut inner = parents.to_vec();
             inner.push(key.to_ascii_lowercase());
             for name in nested {
-                generic_folder(files, &format!("{folder}/{name}"), &inner, depth + 1, out)?;
+                generic_folder(
+                    files,
+                    &format!("{folder}/{name}"),
+                    &inner,
+                    depth + 1,
+                    suffix,
+                    out,
+                )?;
             }
         }
     }
@@ -473,6 +546,30 @@ struct Builder {
 }
 
 impl Builder {
+    fn solution(
+        self,
+        origin: &str,
+        form: PackageForm,
+        package: crate::model::PackageInfo,
+        manifest: crate::model::Manifest,
+        missing_component_paths: Vec<Spanned<String>>,
+    ) -> Solution {
+        Solution {
+            origin: origin.to_owned(),
+            form,
+            files: self.files,
+            package,
+            manifest,
+            entities: self.entities,
+            option_sets: self.option_sets,
+            relationships: self.relationships,
+            components: self.components,
+            environment_variables: self.environment_variables,
+            connection_references: self.connection_references,
+            missing_component_paths,
+        }
+    }
+
     fn add_file(&mut self, files: &mut dyn PackageFiles, path: &str) -> Result<FileId, LoadError> {
         let shown = files.display(path);
         let (text, digest) = match files.read_text(path) {

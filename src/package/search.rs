@@ -19,6 +19,13 @@ pub(super) enum Layout {
     },
     /// `Other/Solution.xml` and the split-out component folders.
     Unpacked { other: String, solution: String },
+    /// The YAML source format of Git integration: `solutions/<U>/solution.yml`
+    /// for each solution (its folder names, sorted) and component folders they
+    /// share.
+    Yaml {
+        root: String,
+        solutions: Vec<String>,
+    },
 }
 
 /// `dir/name`, or `name` at the root.
@@ -60,6 +67,13 @@ pub(super) fn layout_at(files: &dyn PackageFiles, dir: &str) -> Result<Option<La
             return Ok(Some(Layout::Unpacked { other, solution }));
         }
     }
+    let solutions = super::yaml::solutions_at(files, dir, &entries)?;
+    if !solutions.is_empty() {
+        return Ok(Some(Layout::Yaml {
+            root: dir.to_owned(),
+            solutions,
+        }));
+    }
     Ok(None)
 }
 
@@ -78,8 +92,9 @@ pub(super) fn solution_folder(files: &dyn PackageFiles) -> Result<String, LoadEr
         1 => Ok(found.remove(0)),
         0 => Err(LoadError::file(
             files.display(""),
-            "no solution here: expected Other/Solution.xml (unpacked source), or solution.xml \
-             and customizations.xml (an extracted export), in this folder or one below it",
+            "no solution here: expected Other/Solution.xml (unpacked source), solution.xml \
+             and customizations.xml (an extracted export), or solutions/<name>/solution.yml \
+             (Git integration's YAML), in this folder or one below it",
         )),
         _ => Err(LoadError::file(
             files.display(""),

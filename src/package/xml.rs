@@ -5,8 +5,11 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use std::sync::Arc;
+
+use super::origins::Origins;
 use super::LoadError;
-use crate::source::{FileId, Span, Spanned};
+use crate::source::{FileId, SourceFile, Span, Spanned};
 
 /// Deeper nesting than any real export has; bounds the work on hostile input.
 pub const MAX_DEPTH: usize = 256;
@@ -17,13 +20,17 @@ pub struct XmlCursor<'a> {
     file: FileId,
     path: &'a str,
     depth: usize,
+    /// For XML written from YAML: where its bytes came from, and the YAML files.
+    origin: Option<(&'a Origins, &'a [Arc<SourceFile>])>,
 }
 
 /// An element start tag the cursor stopped at.
 pub struct Element<'a> {
     start: BytesStart<'a>,
-    /// The start tag, `<` to `>`.
+    /// The start tag, `<` to `>` (in the YAML it came from, for the YAML form).
     pub span: Span,
+    /// Where the start tag begins in the text being read.
+    at: usize,
     /// `<x/>`: there is no content to read or skip.
     pub is_empty: bool,
     tag: &'a str,
@@ -57,14 +64,34 @@ impl<'a> XmlCursor<'a> {
             file,
             path,
             depth: 0,
+            origin: None,
         }
     }
 
-    pub fn span(&self, start: usize, end: usize) -> Span {
-        Span {
+    /// A cursor over XML written from YAML files (see [`Origins`]): its spans and
+    /// errors point into `files`, where `origins` says each token came from.
+    pub fn written(
+        text: &'a str,
+        origins: &'a Origins,
+        files: &'a [Arc<SourceFile>],
+        path: &'a str,
+    ) -> Self {
+        let mut cursor = Self::new(text, FileId(u32::MAX), path);
+        cursor.origin = Some((origins, files));
+        cursor
+    }
+
+    /// The span of the bytes `start..end` of the text being read, in the file
+    /// they came from.
+    fn span(&self, start: usize, end: usize) -> Span {
+        let own = Span {
             file: self.file,
             start,
             end,
+        };
+        match self.origin {
+            Some((origins, _)) => origins.map(start, end).unwrap_or(own),
+            None => own,
         }
     }
 
@@ -72,28 +99,55 @@ impl<'a> XmlCursor<'a> {
         usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
     }
 
-    /// The 1-based line of a byte offset of this file, for messages that name a
-    /// second place in it.
-    pub fn line_of(&self, offset: usize) -> usize {
-        crate::source::line_col(self.text, offset).0
+    /// The file a span the cursor gave points into, and its text.
+    fn file_of(&self, span: Span) -> (&str, &str) {
+        match self.origin {
+            Some((_, files)) => files
+                .get(span.file.0 as usize)
+                .map_or((self.path, ""), |f| {
+                    (f.display_path.as_str(), f.text.as_str())
+                }),
+            None => (self.path, self.text),
+        }
     }
 
-    /// An error at a byte offset of this file.
-    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> LoadError {
-        LoadError::xml(self.path, self.text, offset, message)
+    /// Where a span the cursor gave is, for messages that name a second place:
+    /// `line 12`, or `path line 12` when it is in another file than `here`.
+    pub fn line_of(&self, span: Span, here: Span) -> String {
+        let (path, text) = self.file_of(span);
+        let line = crate::source::line_col(text, span.start).0;
+        if span.file == here.file {
+            format!("line {line}")
+        } else {
+            format!("{path} line {line}")
+        }
+    }
+
+    /// An error at a span the cursor gave.
+    pub fn error_at(&self, span: Span, message: impl Into<String>) -> LoadError {
+        let (path, text) = self.file_of(span);
+        LoadError::xml(path, text, span.start, message)
+    }
+
+    /// An error at a byte offset of the text being read.
+    fn error_here(&self, offset: usize, message: impl Into<String>) -> LoadError {
+        match self.origin {
+            Some(_) => self.error_at(self.span(offset, offset), message),
+            None => LoadError::xml(self.path, self.text, offset, message),
+        }
     }
 
     fn read(&mut self) -> Result<(usize, Event<'a>), LoadError> {
         let before = self.position();
         match self.reader.read_event() {
-            Ok(Event::DocType(_)) => Err(self.error_at(
+            Ok(Event::DocType(_)) => Err(self.error_here(
                 before,
                 "document type declarations (DTDs and entities) are not allowed in a solution file",
             )),
             Ok(event) => Ok((before, event)),
             Err(error) => {
                 let at = usize::try_from(self.reader.error_position()).unwrap_or(before);
-                Err(self.error_at(at, format!("malformed XML: {error}")))
+                Err(self.error_here(at, format!("malformed XML: {error}")))
             }
         }
     }
@@ -103,6 +157,7 @@ impl<'a> XmlCursor<'a> {
         Element {
             start,
             span: self.span(from, to),
+            at: from,
             is_empty,
             tag: self.text.get(from..to).unwrap_or(""),
         }
@@ -111,7 +166,7 @@ impl<'a> XmlCursor<'a> {
     fn enter(&mut self, at: usize) -> Result<(), LoadError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error_at(
+            return Err(self.error_here(
                 at,
                 format!("elements nested more than {MAX_DEPTH} deep; refusing to read further"),
             ));
@@ -131,8 +186,8 @@ impl<'a> XmlCursor<'a> {
                 Event::Empty(start) => return Ok(self.element(start, at, true)),
                 Event::Text(text) if text.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Eof => return Err(self.error_at(at, "no root element: the file is empty")),
-                _ => return Err(self.error_at(at, "text before the root element")),
+                Event::Eof => return Err(self.error_here(at, "no root element: the file is empty")),
+                _ => return Err(self.error_here(at, "text before the root element")),
             }
         }
     }
@@ -154,7 +209,7 @@ impl<'a> XmlCursor<'a> {
                     return Ok(None);
                 }
                 Event::Eof => {
-                    return Err(self.error_at(at, "unexpected end of file inside an element"))
+                    return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
                 _ => {}
             }
@@ -173,7 +228,7 @@ impl<'a> XmlCursor<'a> {
                 Event::Start(_) => self.enter(at)?,
                 Event::End(_) => self.depth -= 1,
                 Event::Eof => {
-                    return Err(self.error_at(at, "unexpected end of file inside an element"))
+                    return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
                 _ => {}
             }
@@ -197,7 +252,7 @@ impl<'a> XmlCursor<'a> {
                     Event::Text(text) if direct => {
                         let decoded = text
                             .decode()
-                            .map_err(|e| self.error_at(at, format!("invalid text: {e}")))?;
+                            .map_err(|e| self.error_here(at, format!("invalid text: {e}")))?;
                         value.push_str(&decoded);
                         span = Some(span.map_or((at, end), |(s, _)| (s, end)));
                     }
@@ -212,7 +267,7 @@ impl<'a> XmlCursor<'a> {
                     Event::Start(_) => self.enter(at)?,
                     Event::End(_) => self.depth -= 1,
                     Event::Eof => {
-                        return Err(self.error_at(at, "unexpected end of file inside an element"))
+                        return Err(self.error_here(at, "unexpected end of file inside an element"))
                     }
                     _ => {}
                 }
@@ -231,7 +286,7 @@ impl<'a> XmlCursor<'a> {
                     (start, end)
                 }
             }
-            None => (element.span.start, element.span.end),
+            None => (element.at, element.at + element.tag.len()),
         };
         let value = if trimmed.len() == value.len() {
             value
@@ -248,16 +303,16 @@ impl<'a> XmlCursor<'a> {
     ) -> Result<char, LoadError> {
         if let Some(ch) = reference
             .resolve_char_ref()
-            .map_err(|e| self.error_at(at, format!("bad character reference: {e}")))?
+            .map_err(|e| self.error_here(at, format!("bad character reference: {e}")))?
         {
             return Ok(ch);
         }
         let name = reference
             .decode()
-            .map_err(|e| self.error_at(at, format!("bad entity reference: {e}")))?;
+            .map_err(|e| self.error_here(at, format!("bad entity reference: {e}")))?;
         match quick_xml::escape::resolve_predefined_entity(&name) {
             Some(text) => Ok(text.chars().next().unwrap_or('\u{fffd}')),
-            None => Err(self.error_at(at, format!("undeclared entity `&{name};`"))),
+            None => Err(self.error_here(at, format!("undeclared entity `&{name};`"))),
         }
     }
 
@@ -273,9 +328,8 @@ impl<'a> XmlCursor<'a> {
         // for is checked here, in one pass.
         let mut found: Option<Spanned<String>> = None;
         for attribute in element.start.attributes().with_checks(false) {
-            let attribute = attribute.map_err(|e| {
-                self.error_at(element.span.start, format!("malformed attribute: {e}"))
-            })?;
+            let attribute = attribute
+                .map_err(|e| self.error_at(element.span, format!("malformed attribute: {e}")))?;
             if !attribute
                 .key
                 .local_name()
@@ -287,19 +341,19 @@ impl<'a> XmlCursor<'a> {
             }
             if found.is_some() {
                 return Err(self.error_at(
-                    element.span.start,
+                    element.span,
                     format!("malformed attribute: `{name}` is given twice"),
                 ));
             }
             let value = attribute.unescape_value().map_err(|e| {
                 self.error_at(
-                    element.span.start,
+                    element.span,
                     format!("bad value of attribute `{name}`: {e}"),
                 )
             })?;
             let (start, end) = attribute_value_range(element.tag, name)
-                .map_or((element.span.start, element.span.end), |(s, e)| {
-                    (element.span.start + s, element.span.start + e)
+                .map_or((element.at, element.at + element.tag.len()), |(s, e)| {
+                    (element.at + s, element.at + e)
                 });
             found = Some(Spanned::new(value.trim().to_owned(), self.span(start, end)));
         }

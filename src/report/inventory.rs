@@ -203,6 +203,7 @@ fn header(solution: &Solution, entries: &[Entry]) -> String {
         PackageForm::Zip => "zip",
         PackageForm::Unpacked => "unpacked source; places are relative to it",
         PackageForm::ExtractedExport => "extracted export; places are relative to it",
+        PackageForm::Yaml => "YAML source (Git integration); places are relative to it",
     };
     format!("{line}\nread from {} ({form})\n", solution.origin)
 }

@@ -250,6 +250,7 @@ registry! {
     "package-version-edited" => package_version_edited,
     "version-invalid" => version_invalid,
     "root-component-missing" => root_component_missing,
+    "component-path-missing" => component_path_missing,
     "version-not-incremented" => version_not_incremented,
     "version-decreased" => version_decreased,
     "version-bump-insufficient" => version_bump_insufficient,

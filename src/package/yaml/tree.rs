@@ -23,7 +23,8 @@ pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    /// A scalar's text (inside its quotes), or where a list or mapping starts.
+    /// A scalar's text (inside its quotes), a mapping's first key, or where a
+    /// list starts.
     pub span: Span,
     pub value: Value,
 }
@@ -247,8 +248,10 @@ impl<'a> Reader<'a> {
                     });
                 }
                 self.depth -= 1;
+                // A mapping is where its first key is: a list item's line.
+                let span = entries.first().map_or(self.span(at, at), |e| e.key_span);
                 Ok(Node {
-                    span: self.span(at, at),
+                    span,
                     value: Value::Map(entries),
                 })
             }

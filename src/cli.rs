@@ -113,6 +113,10 @@ pub struct CheckArgs {
     /// (repeatable); without it, against every one the policy lists.
     #[arg(long = "environment", value_name = "NAME")]
     pub environments: Vec<String>,
+    /// Of a YAML (Git integration) root holding several solutions, the one to
+    /// read, by unique name; naming its folder (`solutions/NAME`) does the same.
+    #[arg(long, value_name = "NAME")]
+    pub solution: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -138,6 +142,10 @@ pub struct DiffArgs {
     /// The lowest severity that makes the run fail (exit code 1).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+    /// Of a YAML (Git integration) root holding several solutions, the one to
+    /// read, by unique name; naming its folder (`solutions/NAME`) does the same.
+    #[arg(long, value_name = "NAME")]
+    pub solution: Option<String>,
 }
 
 /// What `dvlint diff` prints.
@@ -159,6 +167,10 @@ pub struct ComponentsArgs {
     /// Output format printed on stdout.
     #[arg(long, value_enum, default_value_t = ComponentsFormat::Human)]
     pub format: ComponentsFormat,
+    /// Of a YAML (Git integration) root holding several solutions, the one to
+    /// read, by unique name; naming its folder (`solutions/NAME`) does the same.
+    #[arg(long, value_name = "NAME")]
+    pub solution: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -174,6 +186,10 @@ pub struct SettingsArgs {
     /// An existing settings file whose values to keep.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// Of a YAML (Git integration) root holding several solutions, the one to
+    /// read, by unique name; naming its folder (`solutions/NAME`) does the same.
+    #[arg(long, value_name = "NAME")]
+    pub solution: Option<String>,
 }
 
 /// What `dvlint components` prints.

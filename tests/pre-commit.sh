@@ -76,10 +76,15 @@ for hook in yaml.safe_load(open(".pre-commit-hooks.yaml", encoding="utf-8")):
                  "src/ContosoCore/Other/Relationships.xml", "src/ContosoCore/Other/Relationships/Account.xml",
                  "src/ContosoCore/Entities/cts_Project/Entity.xml", "src/ContosoCore/OptionSets/cts_priority.xml",
                  "exports/ContosoCore/solution.xml", "exports/ContosoCore/customizations.xml",
-                 "releases/ContosoCore_1_2_0_0_managed.zip"]:
+                 "releases/ContosoCore_1_2_0_0_managed.zip",
+                 "solutions/ppat_core/solutions/ppat_core/solution.yml", "src/solutions/Core/solutioncomponents.yml",
+                 "src/entities/cts_project/Entity.yml", "src/entities/cts_project/attributes/cts_name.yml",
+                 "optionsets/cts_stage/optionset.yml", "entityrelationships/cts_project_account.yml"]:
         assert files.search(path), (hook["id"], "should match", path)
     for path in ["README.md", "dvlint.yaml", "src/main.rs", "src/ContosoCore/Entities/cts_Project/FormXml/main/form.xml",
-                 "src/ContosoCore/Entities/cts_Project/RibbonDiff.xml", "notes/mysolution.xml"]:
+                 "src/ContosoCore/Entities/cts_Project/RibbonDiff.xml", "notes/mysolution.xml",
+                 ".github/workflows/ci.yml", ".pre-commit-config.yaml", "docker-compose.yml",
+                 "src/entities/cts_project/formxml/main/8f2d/systemform.yml"]:
         assert not files.search(path), (hook["id"], "should not match", path)
 EOF
 

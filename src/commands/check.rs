@@ -19,7 +19,12 @@ use crate::report::{self, SolutionReport};
 pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
     let policy = load_policy(args.policy.as_deref())?;
     let environments = environment::load(&policy, &args.environments)?;
-    let targets = targets(&args.paths, args.baseline.as_deref(), &policy)?;
+    let targets = targets(
+        &args.paths,
+        args.baseline.as_deref(),
+        args.solution.as_deref(),
+        &policy,
+    )?;
     let loaded = load_all(&targets)?;
     let providers = providers(&policy, &targets, &loaded)?;
     // One day for the whole run: an entry expiring at midnight does not both
@@ -116,6 +121,7 @@ fn providers(
         .map(|entry| Target {
             path: entry.path.clone(),
             baseline: None,
+            solution: None,
         })
         .collect();
     Ok(load_all(&rest)?

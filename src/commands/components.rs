@@ -11,7 +11,7 @@ use crate::package;
 use crate::report::inventory::{human, json};
 
 pub(crate) fn run(args: &ComponentsArgs, out: &mut dyn Write) -> Result<i32, RunError> {
-    let solution = package::load(&args.path)?;
+    let solution = package::load_solution(&args.path, args.solution.as_deref())?;
     let entries = inventory(&solution);
     let text = match args.format {
         ComponentsFormat::Human => human(&solution, &entries),

@@ -16,7 +16,12 @@ use crate::rules;
 
 pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> {
     let policy = load_policy(args.policy.as_deref())?;
-    let targets = targets(&args.paths, args.baseline.as_deref(), &policy)?;
+    let targets = targets(
+        &args.paths,
+        args.baseline.as_deref(),
+        args.solution.as_deref(),
+        &policy,
+    )?;
     if let Some(target) = targets.iter().find(|t| t.baseline.is_none()) {
         return Err(RunError::Usage(format!(
             "`{}` has no baseline to compare with: give --baseline PATH or git:REF{}",

@@ -24,6 +24,8 @@ use crate::rules;
 pub(crate) struct Target {
     pub(crate) path: PathBuf,
     pub(crate) baseline: Option<Baseline>,
+    /// `--solution NAME`: which solution of a YAML root.
+    pub(crate) solution: Option<String>,
 }
 
 /// Where a baseline comes from.
@@ -49,10 +51,17 @@ impl Baseline {
     }
 
     /// The baseline of `candidate`: a `git:REF` is read at `candidate`'s path.
-    pub(crate) fn load(&self, candidate: &Path) -> Result<Solution, LoadError> {
+    /// `solution` picks the same solution of a YAML root on both sides.
+    pub(crate) fn load(
+        &self,
+        candidate: &Path,
+        solution: Option<&str>,
+    ) -> Result<Solution, LoadError> {
         match self {
-            Baseline::Path(path) => package::load(path),
-            Baseline::Git(revision) => package::git::load_at_revision(revision, candidate),
+            Baseline::Path(path) => package::load_solution(path, solution),
+            Baseline::Git(revision) => {
+                package::git::load_solution_at_revision(revision, candidate, solution)
+            }
         }
     }
 }
@@ -95,8 +104,16 @@ fn relative_to(path: &Path, cwd: &Path) -> PathBuf {
 pub(crate) fn targets(
     paths: &[PathBuf],
     baseline: Option<&Path>,
+    solution: Option<&str>,
     policy: &Policy,
 ) -> Result<Vec<Target>, RunError> {
+    if solution.is_some() && paths.is_empty() {
+        return Err(RunError::Usage(
+            "--solution picks a solution of the PATH named on the command line; in dvlint.yaml, \
+             name the solution's folder (`path: src/solutions/solutions/NAME`)"
+                .to_owned(),
+        ));
+    }
     let baseline = baseline
         .map(|b| Baseline::parse(&b.to_string_lossy()))
         .transpose()?;
@@ -127,6 +144,7 @@ pub(crate) fn targets(
                     path: entry.path.clone(),
                     // The command line wins over the policy, as --fail-on does.
                     baseline: baseline.clone().or(own),
+                    solution: None,
                 })
             })
             .collect();
@@ -143,6 +161,7 @@ pub(crate) fn targets(
         .map(|path| Target {
             path: path.clone(),
             baseline: baseline.clone(),
+            solution: solution.map(str::to_owned),
         })
         .collect())
 }
@@ -168,10 +187,10 @@ pub(crate) fn load_all(targets: &[Target]) -> Result<Vec<Loaded>, RunError> {
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let run = |(i, baseline): (usize, Option<&Baseline>)| {
-        let path = &targets[i].path;
+        let (path, solution) = (&targets[i].path, targets[i].solution.as_deref());
         match baseline {
-            None => package::load(path),
-            Some(baseline) => baseline.load(path),
+            None => package::load_solution(path, solution),
+            Some(baseline) => baseline.load(path, solution),
         }
     };
     let results: Vec<Option<Result<Solution, LoadError>>> = std::thread::scope(|scope| {

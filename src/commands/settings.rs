@@ -18,7 +18,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
     notes: &mut dyn Write,
 ) -> Result<i32, RunError> {
-    let solution = package::load(&args.path)?;
+    let solution = package::load_solution(&args.path, args.solution.as_deref())?;
     if let Some(output) = &args.output {
         refuse_writing_into_package(&args.path, output)?;
     }

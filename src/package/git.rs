@@ -12,12 +12,32 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use super::{detect_layout, load_files, search, Layout, LoadError, PackageFiles, MAX_FILE_BYTES};
+use super::{
+    detect_layout, load_selected, search, Layout, LoadError, PackageFiles, MAX_FILE_BYTES,
+};
 use crate::model::{PackageForm, Solution};
 
 /// Loads the solution at `path` (the candidate's path, as the user named it) as it was at
 /// git revision `rev`. `shown` prefix in messages and locations: `git:REF:relative/path`.
 pub fn load_at_revision(rev: &str, path: &Path) -> Result<Solution, LoadError> {
+    load_solution_at_revision(rev, path, None)
+}
+
+/// [`load_at_revision`], picking one solution of a YAML root (see
+/// [`super::load_solution`]): a YAML solution's own folder (`solutions/<name>`)
+/// is read as its root at `rev`, with that solution picked.
+pub fn load_solution_at_revision(
+    rev: &str,
+    path: &Path,
+    solution: Option<&str>,
+) -> Result<Solution, LoadError> {
+    let (owned, named) = match super::yaml_solution_folder(path) {
+        Some((root, name)) => (root, Some(name)),
+        None => (path.to_path_buf(), None),
+    };
+    let path = owned.as_path();
+    let solution = super::pick_one(&path.display().to_string(), solution, named.as_deref())?;
+    let solution = solution.as_deref();
     if rev.is_empty() {
         return Err(git_error(
             "no revision after `git:` (write `git:HEAD`, `git:origin/main`, …)",
@@ -47,7 +67,8 @@ pub fn load_at_revision(rev: &str, path: &Path) -> Result<Solution, LoadError> {
             let mut reader = BlobReader::start(&git.root)?;
             let bytes = reader.read(&entry.oid, entry.size, &shown)?;
             drop(reader);
-            super::load_zip_bytes(&shown, bytes)
+            let files = super::zip::ZipFiles::from_bytes(&shown, bytes)?;
+            load_selected(Box::new(files), &shown, PackageForm::Zip, solution)
         }
         Kind::Tree => {
             let tree = git.list_tree(&entry.oid)?;
@@ -58,7 +79,7 @@ pub fn load_at_revision(rev: &str, path: &Path) -> Result<Solution, LoadError> {
                 Some(Layout::Export { .. }) => PackageForm::ExtractedExport,
                 _ => PackageForm::Unpacked,
             };
-            load_files(Box::new(files), &shown, form)
+            load_selected(Box::new(files), &shown, form, solution)
         }
     }
 }

@@ -154,33 +154,79 @@ fn detect_layout(files: &dyn PackageFiles) -> Result<Option<Layout>, LoadError> 
 
 /// Loads the package at `path`: a zip file, or a folder (see DESIGN.md §1).
 pub fn load(path: &Path) -> Result<Solution, LoadError> {
+    load_solution(path, None)
+}
+
+/// Loads the package at `path`; `solution` picks one solution of a YAML root
+/// that holds several (naming its folder, `solutions/<name>`, does the same).
+pub fn load_solution(path: &Path, solution: Option<&str>) -> Result<Solution, LoadError> {
     let shown = path.display().to_string();
     let metadata = std::fs::metadata(path)
         .map_err(|e| LoadError::file(&shown, format!("cannot open: {e}")))?;
     if metadata.is_file() {
         let files = zip::ZipFiles::open(path)?;
-        return load_files(Box::new(files), &shown, PackageForm::Zip);
+        return load_selected(Box::new(files), &shown, PackageForm::Zip, solution);
     }
-    let files = folder::FolderFiles::new(find_solution_folder(path)?);
+    let (folder, named) = match yaml_solution_folder(path) {
+        Some((root, name)) => (root, Some(name)),
+        None => (path.to_path_buf(), None),
+    };
+    let solution = pick_one(&shown, solution, named.as_deref())?;
+    let files = folder::FolderFiles::new(find_solution_folder(&folder)?);
     let form = match detect_layout(&files)? {
         Some(Layout::Export { .. }) => PackageForm::ExtractedExport,
         _ => PackageForm::Unpacked,
     };
-    load_files(Box::new(files), &shown, form)
+    load_selected(Box::new(files), &shown, form, solution.as_deref())
+}
+
+/// `--solution` and a solution folder named as the path must agree.
+fn pick_one(
+    shown: &str,
+    option: Option<&str>,
+    named: Option<&str>,
+) -> Result<Option<String>, LoadError> {
+    match (option, named) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => Err(LoadError::file(
+            shown,
+            format!(
+                "is the folder of solution `{}`, and --solution names `{}`",
+                printable(b),
+                printable(a)
+            ),
+        )),
+        (a, b) => Ok(a.or(b).map(str::to_owned)),
+    }
+}
+
+/// A YAML solution's own folder, `<root>/solutions/<name>` holding `solution.yml`:
+/// its root and its name.
+fn yaml_solution_folder(path: &Path) -> Option<(std::path::PathBuf, String)> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let parent = path.parent()?;
+    let in_solutions = parent
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(yaml::SOLUTIONS));
+    let has_manifest = std::fs::read_dir(path).ok()?.flatten().any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .eq_ignore_ascii_case(yaml::SOLUTION_FILE)
+    });
+    let root = parent.parent()?;
+    (in_solutions && has_manifest).then(|| {
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        (root.to_path_buf(), name)
+    })
 }
 
 /// Loads a zip held in memory; `shown` is the name used in messages.
 pub fn load_zip_bytes(shown: &str, bytes: Vec<u8>) -> Result<Solution, LoadError> {
     let files = zip::ZipFiles::from_bytes(shown, bytes)?;
-    load_files(Box::new(files), shown, PackageForm::Zip)
-}
-
-fn load_files(
-    files: Box<dyn PackageFiles>,
-    origin: &str,
-    form: PackageForm,
-) -> Result<Solution, LoadError> {
-    load_selected(files, origin, form, None)
+    load_selected(Box::new(files), shown, PackageForm::Zip, None)
 }
 
 /// Loads the package `files` hold; `solution` picks one of several solutions

@@ -91,13 +91,15 @@ impl<'a> Writer<'a> {
             let value = match &entry.node.value {
                 Value::Text(text) => text.as_str(),
                 Value::Null => "",
-                _ => return Err(self.error(
-                    entry.key_span,
-                    format!(
+                _ => {
+                    return Err(self.error(
+                        entry.key_span,
+                        format!(
                         "attribute `{}` has a list or mapping as its value; it must be one value",
                         entry.key
                     ),
-                )),
+                    ))
+                }
             };
             self.xml.push(' ');
             self.xml.push_str(attribute);

@@ -226,6 +226,20 @@ fn edit(path: &Path, from: &str, to: &str) {
 const FLOW: &str = "workflow/3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a";
 const FLOW_FILE: &str = "modernflows/3f1c2a4e-9b7d-ef11-a72b-6045bd0f1c3a/workflow.yml";
 
+/// The flow gone from the solution: the baseline's flow removed, and its root
+/// component left with no source.
+fn flow_taken_out() -> BTreeSet<Found> {
+    BTreeSet::from([
+        found("component-removed", FLOW, FLOW_FILE, 1),
+        found(
+            "root-component-missing",
+            FLOW,
+            "solutions/ContosoCore/rootcomponents.yml",
+            21,
+        ),
+    ])
+}
+
 #[test]
 fn an_unchanged_tree_with_its_version_raised_has_no_finding() {
     let (_temp, root) = changed(|_| {});
@@ -316,18 +330,7 @@ fn removing_a_solutioncomponents_entry_takes_the_component_out() {
         )
     });
     // The flow is a root component too: its root now has no source.
-    assert_eq!(
-        findings(&root, Path::new(YAML_NEW)),
-        BTreeSet::from([
-            found("component-removed", FLOW, FLOW_FILE, 1),
-            found(
-                "root-component-missing",
-                FLOW,
-                "solutions/ContosoCore/rootcomponents.yml",
-                21
-            ),
-        ])
-    );
+    assert_eq!(findings(&root, Path::new(YAML_NEW)), flow_taken_out());
 }
 
 #[test]
@@ -335,18 +338,7 @@ fn removing_a_roots_source_is_root_component_missing_at_its_entry() {
     let (_temp, root) = changed(|root| fs::remove_file(root.join(FLOW_FILE)).unwrap());
     // The folder keeps the flow's JSON: the listed path is there, the definition not.
     let all = findings(&root, Path::new(YAML_NEW));
-    assert_eq!(
-        all,
-        BTreeSet::from([
-            found("component-removed", FLOW, FLOW_FILE, 1),
-            found(
-                "root-component-missing",
-                FLOW,
-                "solutions/ContosoCore/rootcomponents.yml",
-                21
-            ),
-        ])
-    );
+    assert_eq!(all, flow_taken_out());
     // Without a baseline, the root alone.
     let output = dvlint(&["check", root.to_str().unwrap(), "--format", "json"]);
     let rules: Vec<String> = json(&output)["diagnostics"]

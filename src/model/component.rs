@@ -443,6 +443,12 @@ pub fn assembly_simple_name(full_name: &str) -> &str {
     full_name.split(',').next().unwrap_or(full_name).trim()
 }
 
+/// A path that the YAML form's `solutioncomponents.yml` lists, as a path from
+/// the YAML root: no leading or trailing `/`, `\` read as `/`.
+pub fn listed_path(path: &str) -> String {
+    path.trim().replace('\\', "/").trim_matches('/').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

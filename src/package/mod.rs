@@ -286,16 +286,8 @@ fn load_selected(
         let id = builder.add_file(files.as_mut(), &path)?;
         let source = Arc::clone(&builder.files[id.0 as usize]);
         let mut cur = XmlCursor::new(&source.text, id, &source.display_path);
-        let mut found = customizations::parse_file(&mut cur, &place)?;
-        if let Some(values) = &place.values {
-            // Read even when the definition is only a reference: a malformed file
-            // is refused in every case.
-            let value = builder.read_values(files.as_mut(), values)?;
-            if let Some((_, variable)) = found.variables.last_mut() {
-                variable.value = variable.value.take().or(value);
-            }
-        }
-        builder.merge(found)?;
+        let found = customizations::parse_file(&mut cur, &place)?;
+        builder.merge_file(files.as_mut(), found, &place)?;
     }
     Ok(builder.solution(origin, form, package, manifest, Vec::new()))
 }
@@ -360,14 +352,7 @@ fn unpacked_component_files(
     }
     let root = files.list("")?;
     if let Some(entities) = find_entry(files, "", &root, "Entities", true)? {
-        let mut tables: Vec<String> = files
-            .list(&entities)?
-            .into_iter()
-            .filter(|(_, is_dir)| *is_dir)
-            .map(|(name, _)| name)
-            .collect();
-        tables.sort();
-        for table in tables {
+        for table in subfolders(files, &entities)? {
             let dir = format!("{entities}/{table}");
             let entries = files.list(&dir)?;
             if let Some(file) = find_entry(files, &dir, &entries, "Entity.xml", false)? {
@@ -487,14 +472,7 @@ fn generic_folder(
     out: &mut Vec<ComponentFile>,
 ) -> Result<(), LoadError> {
     let plural = dir.rsplit('/').next().unwrap_or(dir);
-    let mut keys: Vec<String> = files
-        .list(dir)?
-        .into_iter()
-        .filter(|(_, is_dir)| *is_dir)
-        .map(|(name, _)| name)
-        .collect();
-    keys.sort();
-    for key in keys {
+    for key in subfolders(files, dir)? {
         let folder = format!("{dir}/{key}");
         let mut entries = files.list(&folder)?;
         entries.sort();
@@ -546,6 +524,18 @@ fn generic_folder(
         }
     }
     Ok(())
+}
+
+/// The names of the folders in `dir`, sorted.
+fn subfolders(files: &dyn PackageFiles, dir: &str) -> Result<Vec<String>, LoadError> {
+    let mut names: Vec<String> = files
+        .list(dir)?
+        .into_iter()
+        .filter(|(_, is_dir)| *is_dir)
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 fn strip_suffix_ignore_case<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
@@ -667,6 +657,25 @@ impl Builder {
         let id = self.push_file(shown, text, digest);
         let source = &self.files[id.0 as usize];
         deployment::json_value(&source.text, id, &source.display_path)
+    }
+
+    /// Adds what one component file defines; an environment variable's definition
+    /// takes its current value from the `environmentvariablevalues.json` beside it.
+    fn merge_file(
+        &mut self,
+        files: &mut dyn PackageFiles,
+        mut found: Components,
+        place: &Place,
+    ) -> Result<(), LoadError> {
+        if let Some(values) = &place.values {
+            // Read even when the definition is only a reference: a malformed file
+            // is refused in every case.
+            let value = self.read_values(files, values)?;
+            if let Some((_, variable)) = found.variables.last_mut() {
+                variable.value = variable.value.take().or(value);
+            }
+        }
+        self.merge(found)
     }
 
     /// `what` defined at `again` when `first` defined it already: which one an

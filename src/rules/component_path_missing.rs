@@ -3,16 +3,12 @@
 //! component.
 
 use super::{Context, Finding};
+use crate::model::component::listed_path;
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let solution = ctx.candidate;
     for path in &solution.missing_component_paths {
-        let id = path
-            .value
-            .trim()
-            .replace('\\', "/")
-            .trim_matches('/')
-            .to_ascii_lowercase();
+        let id = listed_path(&path.value).to_ascii_lowercase();
         out.push(
             Finding::new(
                 format!(

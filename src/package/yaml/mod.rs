@@ -13,7 +13,9 @@
 pub(crate) mod tree;
 mod write;
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::components::Place;
@@ -89,14 +91,21 @@ pub(super) fn load(
         files,
         builder,
         root: root.to_owned(),
+        listings: RefCell::default(),
     };
     reader.load(solution)
 }
+
+/// A folder's entries, as [`PackageFiles::list`] gives them.
+type Listing = Rc<Vec<(String, bool)>>;
 
 struct YamlReader<'f> {
     files: &'f mut dyn PackageFiles,
     builder: &'f mut Builder,
     root: String,
+    /// The folders listed while checking `solutioncomponents.yml` paths: a
+    /// table's columns listed one by one all start with `entities/<t>/attributes`.
+    listings: RefCell<HashMap<String, Listing>>,
 }
 
 /// A YAML file read: where its text is in the model, and its tree.
@@ -196,15 +205,6 @@ impl YamlReader<'_> {
     fn read(&mut self, path: &str) -> Result<Read, LoadError> {
         let shown = self.files.display(path);
         let bytes = self.files.read(path)?;
-        if bytes.len() > tree::MAX_BYTES {
-            return Err(LoadError::file(
-                &shown,
-                format!(
-                    "larger than the {}-byte limit for a YAML file; refusing to read it",
-                    tree::MAX_BYTES
-                ),
-            ));
-        }
         let digest = (bytes.len() as u64, crc32fast::hash(&bytes));
         let text = super::decode_utf8(&shown, bytes)?;
         let file = self.builder.push_file(shown, text, digest);
@@ -336,21 +336,7 @@ impl YamlReader<'_> {
         let file = Arc::clone(&self.builder.files[read.file.0 as usize]);
         let error =
             |at: usize, message: &str| LoadError::xml(&file.display_path, &file.text, at, message);
-        let top = read.tree.entries().first();
-        let components = match top {
-            Some(top)
-                if read.tree.entries().len() == 1
-                    && top.key.eq_ignore_ascii_case("SolutionComponents") =>
-            {
-                top
-            }
-            _ => {
-                return Err(error(
-                    top.map_or(0, |t| t.key_span.start),
-                    "expected one top-level key, `SolutionComponents:`",
-                ))
-            }
-        };
+        let components = read.top("SolutionComponents", &self.builder.files)?;
         if let tree::Value::List(items) = &components.node.value {
             let at = items
                 .first()
@@ -392,6 +378,18 @@ impl YamlReader<'_> {
         Ok((listed, missing))
     }
 
+    /// The entries of `dir`, listed once; `None` when it cannot be listed.
+    fn listing(&self, dir: &str) -> Option<Listing> {
+        if let Some(listed) = self.listings.borrow().get(dir) {
+            return Some(Rc::clone(listed));
+        }
+        let listed = Rc::new(self.files.list(dir).ok()?);
+        self.listings
+            .borrow_mut()
+            .insert(dir.to_owned(), Rc::clone(&listed));
+        Some(listed)
+    }
+
     /// Whether the root holds a file or folder at `path` (or `path.yml`).
     fn exists(&self, path: &str) -> Result<bool, LoadError> {
         if path.is_empty()
@@ -404,7 +402,7 @@ impl YamlReader<'_> {
         let mut dir = self.root.clone();
         let segments: Vec<&str> = path.split('/').collect();
         for (i, segment) in segments.iter().enumerate() {
-            let Ok(entries) = self.files.list(&dir) else {
+            let Some(entries) = self.listing(&dir) else {
                 return Ok(false);
             };
             let last = i + 1 == segments.len();
@@ -470,15 +468,7 @@ impl YamlReader<'_> {
         listed: &Listed,
         relative: &dyn Fn(&str) -> String,
     ) -> Result<(), LoadError> {
-        let mut tables: Vec<String> = self
-            .files
-            .list(entities)?
-            .into_iter()
-            .filter(|(_, is_dir)| *is_dir)
-            .map(|(name, _)| name)
-            .collect();
-        tables.sort();
-        for table in tables {
+        for table in super::subfolders(self.files, entities)? {
             let dir = join(entities, &table);
             let mut entries = self.files.list(&dir)?;
             entries.sort();
@@ -586,14 +576,8 @@ impl YamlReader<'_> {
         }
         let shown = &files[read.file.0 as usize].display_path;
         let mut cur = XmlCursor::written(&xml, &origins, files, shown);
-        let mut found = customizations::parse_file(&mut cur, place)?;
-        if let Some(values) = &place.values {
-            let value = self.builder.read_values(self.files, values)?;
-            if let Some((_, variable)) = found.variables.last_mut() {
-                variable.value = variable.value.take().or(value);
-            }
-        }
-        self.builder.merge(found)
+        let found = customizations::parse_file(&mut cur, place)?;
+        self.builder.merge_file(self.files, found, place)
     }
 }
 
@@ -604,8 +588,7 @@ fn optional() -> Place {
     }
 }
 
-/// A `solutioncomponents.yml` path as a path from the YAML root: no leading or
-/// trailing `/`, `\` read as `/`.
+/// A `solutioncomponents.yml` path as a path from the YAML root.
 fn normalize(path: &str) -> String {
-    path.trim().replace('\\', "/").trim_matches('/').to_owned()
+    crate::model::component::listed_path(path)
 }

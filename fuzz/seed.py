@@ -44,6 +44,28 @@ COMPONENT_PATTERNS = [
     ("appactions", "appaction.xml"),
 ]
 
+# The order of TREE in src/fuzzing/yaml.rs: the first byte of a yaml_file input,
+# by the file's name (and, for the solution's manifests, its folder).
+YAML_KINDS = ["solution.yml", "solutioncomponents.yml", "rootcomponents.yml",
+              "missingdependencies.yml", "publisher.yml", "entity.yml", "attributes",
+              "systemform.yml", "savedquery.yml", "optionset.yml", "entityrelationship.yml",
+              "workflow.yml", "environmentvariabledefinition.yml", "connectionreference.yml",
+              "canvasapp.yml"]
+
+def yaml_kind(rel):
+    parts = [p.lower() for p in rel.parts]
+    if len(parts) >= 2 and parts[-2] == "attributes":
+        return YAML_KINDS.index("attributes")
+    if parts[-1] in YAML_KINDS:
+        return YAML_KINDS.index(parts[-1])
+    if "formxml" in parts:
+        return YAML_KINDS.index("systemform.yml")
+    if "savedqueries" in parts:
+        return YAML_KINDS.index("savedquery.yml")
+    if "entityrelationships" in parts:
+        return YAML_KINDS.index("entityrelationship.yml")
+    return None
+
 def component_kind(rel):
     parts = [p.lower() for p in rel.parts]
     for index, (folder, pattern) in enumerate(COMPONENT_PATTERNS):
@@ -111,7 +133,8 @@ for source in sources:
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
         if path.is_dir():
-            if (path / "Other" / "Solution.xml").exists() or (path / "solution.xml").exists():
+            if (path / "Other" / "Solution.xml").exists() or (path / "solution.xml").exists() \
+                    or any((path / "solutions").glob("*/solution.yml")):
                 save("zip_package", zip_folder(path))
             continue
         lower = path.name.lower()
@@ -137,6 +160,8 @@ for source in sources:
             k = component_kind(rel)
             if k is not None:
                 save("component_file", bytes([k]) + path.read_bytes())
+        elif lower.endswith(".yml") and yaml_kind(rel) is not None:
+            save("yaml_file", bytes([yaml_kind(rel)]) + path.read_bytes())
         elif lower.endswith((".yaml", ".yml")):
             save("policy", path.read_bytes())
 
@@ -152,7 +177,7 @@ for target in ("json_reader", "solutions_file", "settings_file"):
     for path in sorted((here / "regressions" / target).glob("*")):
         save(target, path.read_bytes())
 
-for target in ("zip_package", "xml_file", "component_file", "policy",
+for target in ("zip_package", "xml_file", "component_file", "yaml_file", "policy",
                "json_reader", "solutions_file", "settings_file"):
     count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
     print(f"{target}: {count} seeds")

@@ -14,8 +14,10 @@ use crate::policy::Policy;
 use crate::report::{self, SolutionReport};
 
 mod environment;
+mod yaml;
 
 pub use environment::{json_reader, settings_file, solutions_file};
+pub use yaml::yaml_file;
 
 /// Arbitrary bytes as an exported zip.
 pub fn zip_package(data: &[u8]) {

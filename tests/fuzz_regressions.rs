@@ -41,6 +41,11 @@ fn component_file_regressions() {
 }
 
 #[test]
+fn yaml_file_regressions() {
+    replay("yaml_file", dvlint::fuzzing::yaml_file);
+}
+
+#[test]
 fn policy_regressions() {
     replay("policy", dvlint::fuzzing::policy);
 }

@@ -1,10 +1,9 @@
 //! Hostile input: the real `dvlint` binary on packages and policies built to hurt it.
 //! Every case is built at test time (no big fixtures in the repository) and must end
 //! cleanly — exit 0 or 1 with a correct result, or exit 2 with a message naming the
-//! file and saying what is wrong — within 2 s (10 s for the few runs that read
-//! megabytes on purpose) and 256 MB, and never read or write outside the package
-//! and the report. Memory is measured with GNU time
-//! (`/usr/bin/time -f %M`); without it the memory bound is skipped, with a note.
+//! file and saying what is wrong — under the bounds of `common::bounded` (a time
+//! guard against hangs, and 256 MB), and never read or write outside the package
+//! and the report. The YAML source format's cases are in `tests/hostile_yaml.rs`.
 //! `cargo test --test hostile -- --nocapture` prints what each run took.
 
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
@@ -14,28 +13,11 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
+use common::bounded::{dvlint, dvlint_within, memory_tempdir, serial, Run, MAX_SECONDS};
 use common::{zip_members, SOLUTION_XML};
-
-/// Bounds on every run of the binary, in the debug test profile too. The time is
-/// a guard against hangs and runaway work, ten times what the slowest case takes
-/// on a busy 2-core machine in a debug build (about 2 s), not a speed target:
-/// those are `scripts/bench.sh`'s.
-const MAX_SECONDS: Duration = Duration::from_secs(20);
-const MAX_RSS_KB: u64 = 256 * 1024;
-const GNU_TIME: &str = "/usr/bin/time";
-
-/// One test at a time, so that the time bound measures dvlint and not its neighbours.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// `{ENTITY}` is replaced by entities; `{BULK}` by the content of a `<RibbonDiffXml>`.
 const CUSTOMIZATIONS_XML: &str = r#"<ImportExportXml>
@@ -79,174 +61,6 @@ fn entity_xml(name: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Running the binary
-// ---------------------------------------------------------------------------
-
-struct Run {
-    label: String,
-    output: Output,
-    elapsed: Duration,
-    /// Peak resident set, when GNU time is there to measure it.
-    rss_kb: Option<u64>,
-    max_time: Duration,
-}
-
-fn gnu_time() -> bool {
-    Path::new(GNU_TIME).is_file()
-        && Command::new(GNU_TIME)
-            .args(["-f", "%M", "true"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-}
-
-/// Runs `dvlint args` in `cwd` and checks the bounds every run must keep: no panic,
-/// a clean exit code, under [`MAX_SECONDS`] and [`MAX_RSS_KB`].
-fn dvlint(label: &str, args: &[&str], cwd: &Path) -> Run {
-    dvlint_within(label, args, cwd, MAX_SECONDS)
-}
-
-/// [`dvlint`] with another time bound, for a run that reads megabytes on purpose:
-/// a guard of ten times what the release build takes, not a race.
-fn dvlint_within(label: &str, args: &[&str], cwd: &Path, max_time: Duration) -> Run {
-    let measured = gnu_time();
-    let rss_file = tempfile::NamedTempFile::new().unwrap();
-    let mut command = if measured {
-        let mut command = Command::new(GNU_TIME);
-        command
-            .args(["-f", "%M", "-o"])
-            .arg(rss_file.path())
-            .arg(env!("CARGO_BIN_EXE_dvlint"));
-        command
-    } else {
-        Command::new(env!("CARGO_BIN_EXE_dvlint"))
-    };
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY");
-    let started = Instant::now();
-    let output = command.output().expect("the dvlint binary runs");
-    let elapsed = started.elapsed();
-    let rss_kb = measured.then(|| {
-        let text = std::fs::read_to_string(rss_file.path()).unwrap();
-        // GNU time writes "Command exited with non-zero status N" before the value.
-        text.lines().last().unwrap().trim().parse::<u64>().unwrap()
-    });
-    let run = Run {
-        label: label.to_owned(),
-        output,
-        elapsed,
-        rss_kb,
-        max_time,
-    };
-    run.report();
-    run.assert_bounded();
-    run
-}
-
-impl Run {
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.output.stdout).into_owned()
-    }
-
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.output.stderr).into_owned()
-    }
-
-    fn code(&self) -> Option<i32> {
-        self.output.status.code()
-    }
-
-    fn report(&self) {
-        let memory = match self.rss_kb {
-            Some(kb) => format!("{:.1} MB", kb as f64 / 1024.0),
-            None => "memory not measured: no GNU time at /usr/bin/time".to_owned(),
-        };
-        let first_line = self.stderr().lines().next().unwrap_or("").to_owned();
-        let shown: String = first_line.chars().take(160).collect();
-        eprintln!(
-            "[hostile] {}: exit {:?}, {:.3} s, {memory}; {shown}",
-            self.label,
-            self.code(),
-            self.elapsed.as_secs_f64()
-        );
-    }
-
-    fn assert_bounded(&self) {
-        let context = format!(
-            "{}\nstdout:\n{}\nstderr:\n{}",
-            self.label,
-            self.stdout().chars().take(2000).collect::<String>(),
-            self.stderr().chars().take(2000).collect::<String>()
-        );
-        assert!(!self.stderr().contains("panicked"), "{context}");
-        assert!(
-            matches!(self.code(), Some(0..=2)),
-            "exit {:?}: {context}",
-            self.code()
-        );
-        assert!(
-            self.elapsed < self.max_time,
-            "took {:?}: {context}",
-            self.elapsed
-        );
-        if let Some(kb) = self.rss_kb {
-            assert!(kb < MAX_RSS_KB, "peak RSS {kb} kB: {context}");
-        }
-    }
-
-    fn exit(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code(),
-            Some(code),
-            "{}\nstdout:\n{}\nstderr:\n{}",
-            self.label,
-            self.stdout().chars().take(2000).collect::<String>(),
-            self.stderr().chars().take(2000).collect::<String>()
-        );
-        self
-    }
-
-    /// Exit 2 with one `error:` naming `needles` (each in the message), nothing on stdout.
-    fn fails_with(&self, needles: &[&str]) -> &Self {
-        self.exit(2);
-        let err = self.stderr();
-        assert!(err.starts_with("error: "), "{}: {err}", self.label);
-        for needle in needles {
-            assert!(
-                err.contains(needle),
-                "{}: expected `{needle}` in:\n{err}",
-                self.label
-            );
-        }
-        assert!(
-            self.stdout().is_empty(),
-            "{}: {}",
-            self.label,
-            self.stdout()
-        );
-        self
-    }
-
-    fn never_shows(&self, secret: &str) -> &Self {
-        assert!(
-            !self.stdout().contains(secret),
-            "{}: {}",
-            self.label,
-            self.stdout()
-        );
-        assert!(
-            !self.stderr().contains(secret),
-            "{}: {}",
-            self.label,
-            self.stderr()
-        );
-        self
-    }
-}
-
-// ---------------------------------------------------------------------------
 // Building packages
 // ---------------------------------------------------------------------------
 
@@ -255,18 +69,6 @@ fn export(dir: &Path, solution: &[u8], customizations: &[u8]) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("solution.xml"), solution).unwrap();
     std::fs::write(dir.join("customizations.xml"), customizations).unwrap();
-}
-
-/// A temporary folder in memory where there is one: creating 130 000 files on a
-/// busy disk can take a minute; in memory, seconds.
-fn memory_tempdir() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
-    } else {
-        tempfile::tempdir()
-    }
-    .unwrap()
 }
 
 /// Unpacked source: `Other/Solution.xml` and the given `(path, text)` files.

@@ -12,7 +12,7 @@ mod manifest;
 mod origins;
 mod search;
 pub mod xml;
-mod yaml;
+pub(crate) mod yaml;
 mod zip;
 
 use std::collections::btree_map::Entry;

@@ -9,6 +9,7 @@ use dvlint::engine::{self, Outcome};
 use dvlint::model::Solution;
 use dvlint::policy::{Date, Policy};
 
+pub mod bounded;
 pub mod deployment;
 
 /// Zips a folder in memory, keeping its relative paths: the zip loader then reads

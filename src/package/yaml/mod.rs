@@ -268,7 +268,9 @@ impl YamlReader<'_> {
                         .is_some_and(|e| e.key.eq_ignore_ascii_case(name))
                 })
         };
-        let mut writer = Writer::new(files);
+        let mut sources = vec![solution.file];
+        sources.extend(publisher.iter().chain(&parts).map(|read| read.file));
+        let mut writer = Writer::new(files, &sources);
         writer.start("ImportExportXml", top.key_span, &top.node)?;
         for entry in top.node.entries() {
             if entry.key.starts_with('@') {
@@ -521,7 +523,9 @@ impl YamlReader<'_> {
         }
         let files = &self.builder.files;
         let top = entity.top("Entity", files)?;
-        let mut writer = Writer::new(files);
+        let mut sources = vec![entity.file];
+        sources.extend(column_files.iter().map(|read| read.file));
+        let mut writer = Writer::new(files, &sources);
         writer.start("Entity", top.key_span, &top.node)?;
         let mut wrote_columns = false;
         for entry in top.node.entries() {
@@ -566,7 +570,7 @@ impl YamlReader<'_> {
     fn component_file(&mut self, path: &str, place: &Place) -> Result<(), LoadError> {
         let read = self.read(path)?;
         let files = &self.builder.files;
-        let mut writer = Writer::new(files);
+        let mut writer = Writer::new(files, &[read.file]);
         for entry in read.tree.entries() {
             writer.content_entry(entry)?;
         }

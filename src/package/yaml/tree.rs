@@ -7,6 +7,7 @@
 //! several documents, nesting deeper than [`MAX_DEPTH`].
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
@@ -19,7 +20,17 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Largest YAML file dvlint reads: a component file is kilobytes, a big form a
 /// megabyte. The tree of a file costs several times its text.
-pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most values (scalars, lists and mappings) one file may hold: a large form
+/// has some tens of thousands. Each costs some 90 bytes of tree however short
+/// its text (`[a,a,a…]` is two bytes a value), so this bounds a file's tree
+/// where [`MAX_BYTES`] alone would let it reach gigabytes.
+pub const MAX_NODES: usize = 500_000;
+
+/// Mappings with more keys than this find a key given twice through a hash set
+/// instead of comparing each key with those before it.
+const HASHED_KEYS: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -100,6 +111,7 @@ pub fn parse(text: &str, file: FileId, path: &str) -> Result<Node, LoadError> {
         path,
         text,
         depth: 0,
+        nodes: 0,
     };
     reader.document()
 }
@@ -111,6 +123,8 @@ struct Reader<'a> {
     path: &'a str,
     text: &'a str,
     depth: usize,
+    /// Values read so far, bounded by [`MAX_NODES`].
+    nodes: usize,
 }
 
 /// An event and the byte range it covers.
@@ -135,7 +149,12 @@ impl<'a> Reader<'a> {
             path: self.path.to_owned(),
             line: marker.line(),
             column: marker.col() + 1,
-            message: format!("malformed YAML: {}", error.info()),
+            // The parser's own bound on flow collections (`[[[…`) speaks first.
+            message: if error.info().contains("recursion limit") {
+                format!("lists and mappings nested more than {MAX_DEPTH} deep; refusing to read further")
+            } else {
+                format!("malformed YAML: {}", error.info())
+            },
         }
     }
 
@@ -182,6 +201,13 @@ impl<'a> Reader<'a> {
     }
 
     fn node(&mut self, event: Event<'a>, at: usize, end: usize) -> Result<Node, LoadError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(self.error(
+                at,
+                format!("more than {MAX_NODES} values in one file; refusing to read further"),
+            ));
+        }
         match event {
             Event::Scalar(value, style, _, tag) => {
                 if tag.is_some() {
@@ -214,6 +240,7 @@ impl<'a> Reader<'a> {
                 }
                 self.enter(at)?;
                 let mut entries: Vec<Entry> = Vec::new();
+                let mut keys: HashMap<String, usize> = HashMap::new();
                 loop {
                     let (event, key_at, key_end) = self.next()?;
                     let key = match event {
@@ -232,8 +259,8 @@ impl<'a> Reader<'a> {
                         Value::Text(text) => text,
                         _ => String::new(),
                     };
-                    if let Some(first) = entries.iter().find(|e| e.key == name) {
-                        let line = crate::source::line_col(self.text, first.key_span.start).0;
+                    if let Some(first) = self.given_before(&entries, &mut keys, &name) {
+                        let line = crate::source::line_col(self.text, first).0;
                         return Err(self.error(
                             key.span.start,
                             format!("key `{name}` is given twice in this mapping (first at line {line})"),
@@ -278,6 +305,30 @@ impl<'a> Reader<'a> {
                 Value::Text(value.into_owned())
             },
         }
+    }
+
+    /// Where `name` is already a key of `entries`, if it is: a scan of a short
+    /// mapping, a lookup in `keys` (filled once the mapping grows) of a long one.
+    fn given_before(
+        &self,
+        entries: &[Entry],
+        keys: &mut HashMap<String, usize>,
+        name: &str,
+    ) -> Option<usize> {
+        if entries.len() < HASHED_KEYS {
+            return entries
+                .iter()
+                .find(|e| e.key == name)
+                .map(|e| e.key_span.start);
+        }
+        if keys.is_empty() {
+            keys.extend(entries.iter().map(|e| (e.key.clone(), e.key_span.start)));
+        }
+        let last = entries.last().map(|e| (e.key.clone(), e.key_span.start));
+        if let Some((key, at)) = last {
+            keys.entry(key).or_insert(at);
+        }
+        keys.get(name).copied()
     }
 
     fn enter(&mut self, at: usize) -> Result<(), LoadError> {
@@ -410,5 +461,35 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         assert!(read(&deep).unwrap_err().contains("nested more than"));
+    }
+
+    #[test]
+    fn a_key_given_twice_in_a_long_mapping_is_found_at_its_first_place() {
+        for (first, again) in [(3, 10), (3, 400), (250, 399), (398, 399)] {
+            let text: String = (0..400).map(|i| format!("k{i}: {i}\n")).collect();
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            lines.insert(again, format!("k{first}: again"));
+            let text = lines.join("\n") + "\n";
+            let error = read(&text).unwrap_err();
+            assert!(
+                error.contains(&format!(
+                    "x.yml:{}:1: key `k{first}` is given twice in this mapping (first at line {})",
+                    again + 1,
+                    first + 1
+                )),
+                "{first}, {again}: {error}"
+            );
+        }
+        let distinct: String = (0..5000).map(|i| format!("k{i}: {i}\n")).collect();
+        assert_eq!(read(&distinct).unwrap().entries().len(), 5000);
+    }
+
+    #[test]
+    fn a_file_of_more_values_than_the_limit_is_refused() {
+        let items = vec!["a"; MAX_NODES].join(",");
+        let error = read(&format!("[{items}]")).unwrap_err();
+        assert!(error.contains("more than 500000 values"), "{error}");
+        let items = vec!["a"; MAX_NODES - 1].join(",");
+        assert!(read(&format!("[{items}]")).is_ok());
     }
 }

@@ -9,10 +9,20 @@ use std::sync::Arc;
 use super::tree::{Entry, Node, Value};
 use crate::package::origins::Origins;
 use crate::package::LoadError;
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
+
+/// The XML written from YAML files may be this many times their size: the
+/// mapping adds an end tag to each element and repeats a list's key for each of
+/// its items, so real files grow by less than half, while a long key over a list
+/// of a million one-letter items would grow a thousandfold.
+const GROWTH: usize = 8;
+/// ...plus this much, for the few elements the loader adds itself.
+const SLACK: usize = 64 * 1024;
 
 pub struct Writer<'a> {
     xml: String,
+    /// The most [`Self::xml`] may grow to.
+    budget: usize,
     origins: Origins,
     /// The marks of the elements being written, innermost last.
     open: Vec<usize>,
@@ -20,10 +30,17 @@ pub struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    /// `files`: the files spans point into, for messages.
-    pub fn new(files: &'a [Arc<SourceFile>]) -> Self {
+    /// `files`: the files spans point into, for messages; `sources`: those
+    /// written from, whose size bounds what is written.
+    pub fn new(files: &'a [Arc<SourceFile>], sources: &[FileId]) -> Self {
+        let size: usize = sources
+            .iter()
+            .filter_map(|id| files.get(id.0 as usize))
+            .map(|file| file.text.len())
+            .sum();
         Self {
             xml: String::new(),
+            budget: size.saturating_mul(GROWTH).saturating_add(SLACK),
             origins: Origins::default(),
             open: Vec::new(),
             files,
@@ -77,6 +94,7 @@ impl<'a> Writer<'a> {
     /// Writes the start tag `<name …>` of `node` (its `'@…'` keys), and opens it.
     pub fn start(&mut self, name: &str, key: Span, node: &Node) -> Result<(), LoadError> {
         check_name(name).map_err(|why| self.error(key, why))?;
+        self.within_budget(key)?;
         let mark = self
             .origins
             .push(self.xml.len(), key, self.open.last().copied());
@@ -118,7 +136,7 @@ impl<'a> Writer<'a> {
     /// elements but those `skip` names.
     pub fn content(&mut self, node: &Node, skip: &dyn Fn(&str) -> bool) -> Result<(), LoadError> {
         match &node.value {
-            Value::Text(text) => self.text(text, node.span),
+            Value::Text(text) => self.text(text, node.span)?,
             Value::Map(entries) => {
                 for entry in entries {
                     if !skip(&entry.key) {
@@ -144,7 +162,7 @@ impl<'a> Writer<'a> {
         match special {
             "text" | "cdata-section" | "whitespace" | "significant-whitespace" => {
                 match &entry.node.value {
-                    Value::Text(text) => self.text(text, entry.node.span),
+                    Value::Text(text) => self.text(text, entry.node.span)?,
                     Value::Null => {}
                     _ => {
                         return Err(self.error(
@@ -165,12 +183,30 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn text(&mut self, text: &str, span: Span) {
+    fn text(&mut self, text: &str, span: Span) -> Result<(), LoadError> {
+        self.within_budget(span)?;
         let mark = self
             .origins
             .push(self.xml.len(), span, self.open.last().copied());
         escape_into(&mut self.xml, text, false);
         self.origins.close(mark, self.xml.len());
+        Ok(())
+    }
+
+    /// Refuses to write on once the XML outgrows its budget: keys repeated over
+    /// a list would otherwise turn megabytes of YAML into gigabytes.
+    fn within_budget(&self, at: Span) -> Result<(), LoadError> {
+        if self.xml.len() <= self.budget {
+            return Ok(());
+        }
+        Err(self.error(
+            at,
+            format!(
+                "this YAML maps to more than {} bytes of XML ({GROWTH} times its size); \
+                 a key repeated over a long list? refusing to read further",
+                self.budget
+            ),
+        ))
     }
 
     /// Writes the end tag of the innermost element open, `name`.
@@ -230,12 +266,11 @@ mod tests {
     use super::super::tree;
     use super::*;
     use crate::package::xml::XmlCursor;
-    use crate::source::FileId;
 
     fn written(yaml: &str) -> Result<(String, Origins, Vec<Arc<SourceFile>>), String> {
         let files = vec![SourceFile::new("a.yml".to_owned(), yaml.to_owned())];
         let root = tree::parse(yaml, FileId(0), "a.yml").map_err(|e| e.to_string())?;
-        let mut writer = Writer::new(&files);
+        let mut writer = Writer::new(&files, &[FileId(0)]);
         for entry in root.entries() {
             writer
                 .element(&entry.key, entry.key_span, &entry.node)
@@ -291,5 +326,19 @@ mod tests {
             let error = written(yaml).unwrap_err();
             assert!(error.starts_with("a.yml:2:"), "{yaml:?}: {error}");
         }
+    }
+
+    #[test]
+    fn a_key_repeated_over_a_long_list_is_refused_not_written() {
+        let key = "K".repeat(4096);
+        let items = vec!["a"; 10_000].join(",");
+        let error = written(&format!("R:\n  {key}: [{items}]\n")).unwrap_err();
+        assert!(
+            error.starts_with("a.yml:2:3: this YAML maps to more than"),
+            "{error}"
+        );
+        // The same list under a short key is written.
+        let (xml, ..) = written(&format!("R:\n  K: [{items}]\n")).unwrap();
+        assert_eq!(xml.matches("<K>a</K>").count(), 10_000);
     }
 }

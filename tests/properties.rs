@@ -207,6 +207,7 @@ proptest! {
     /// Every form of a release pair gives the same findings: an exported zip, an
     /// extracted export (folder), an unpacked folder and a zip of one; and they
     /// are the changes the generator made.
+    /// (`tests/forms.rs` adds the YAML form and `git:REF`, and compares models.)
     #[test]
     fn zip_and_folder_forms_give_the_same_findings(
         spec in small_spec(),

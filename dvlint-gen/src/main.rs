@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p dvlint-gen -- pair --out target/bench --size-mb 100
+//! cargo run --release -p dvlint-gen -- pair --out target/yaml --tables 4 --yaml
 //! cargo run --release -p dvlint-gen -- many --out target/bench/many --count 50
 //! ```
 
@@ -23,7 +24,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// A release and the next version with known changes: base.zip, base/,
-    /// cand.zip, cand/ and expected.json (the findings dvlint must report).
+    /// cand.zip, cand/ and expected.json (the findings dvlint must report);
+    /// with --yaml, base-yaml/ and cand-yaml/ too.
     Pair {
         #[arg(long)]
         out: PathBuf,
@@ -44,6 +46,11 @@ enum Command {
         remove_options: usize,
         #[arg(long, default_value_t = 2)]
         shorten_columns: usize,
+        /// Also write each version as the YAML source of Dataverse Git
+        /// integration (`solutions/`, `publishers/`, `entities/`, …):
+        /// base-yaml/ and cand-yaml/.
+        #[arg(long)]
+        yaml: bool,
     },
     /// `count` small solutions (zips), each a release pair (sNN.zip, sNN-base.zip),
     /// and a dvlint.yaml listing them.
@@ -79,6 +86,7 @@ fn run(cli: Cli) -> std::io::Result<()> {
             change_types,
             remove_options,
             shorten_columns,
+            yaml,
         } => {
             let mut spec = Spec {
                 seed,
@@ -102,6 +110,9 @@ fn run(cli: Cli) -> std::io::Result<()> {
                 let export = render::export(solution);
                 write::zip(&out.join(format!("{name}.zip")), &export)?;
                 write::folder(&out.join(name), &render::unpacked(solution))?;
+                if yaml {
+                    write::folder(&out.join(format!("{name}-yaml")), &render::yaml(solution))?;
+                }
                 report(&out, name, &export)?;
             }
             let expected: Vec<_> = expected
@@ -155,4 +166,37 @@ fn report(out: &Path, name: &str, export: &[render::File]) -> std::io::Result<()
         zipped as f64 / 1e6,
         xml as f64 / zipped.max(1) as f64
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pair_with_yaml_writes_a_yaml_root_beside_each_xml_form() {
+        let out = std::env::temp_dir().join(format!("dvlint-gen-test-{}", std::process::id()));
+        let cli = Cli::parse_from([
+            "dvlint-gen",
+            "pair",
+            "--out",
+            out.to_str().expect("a UTF-8 temp path"),
+            "--tables",
+            "2",
+            "--columns",
+            "3",
+            "--yaml",
+        ]);
+        run(cli).expect("the pair is written");
+        for name in ["base", "cand"] {
+            assert!(out.join(format!("{name}.zip")).is_file());
+            assert!(out.join(name).join("Other/Solution.xml").is_file());
+            let root = out.join(format!("{name}-yaml"));
+            let manifest = root.join("solutions/GeneratedEnterprise/solution.yml");
+            let text = std::fs::read_to_string(manifest).expect("solution.yml");
+            let version = if name == "base" { "1.0.0.0" } else { "1.1.0.0" };
+            assert!(text.contains(&format!("Version: {version}")), "{text}");
+            assert!(root.join("publishers/generated/publisher.yml").is_file());
+        }
+        std::fs::remove_dir_all(&out).expect("the temp folder is removed");
+    }
 }

@@ -1,9 +1,15 @@
-//! Solution files from a model, in the two layouts dvlint reads: the exported zip
-//! (`solution.xml` + one `customizations.xml`) and unpacked source (SolutionPackager
+//! Solution files from a model, in the layouts dvlint reads: the exported zip
+//! (`solution.xml` + one `customizations.xml`), unpacked source (SolutionPackager
 //! / `pac solution unpack`: `Other/`, `Entities/<table>/`, `OptionSets/`), modelled
-//! on the real packages in `../shared/corpus`.
+//! on the real packages in `../shared/corpus`, and the YAML source of Dataverse
+//! Git integration ([`yaml`], written from the unpacked files).
 
 use crate::{Choice, Column, Kind, Relationship, Rng, Solution, Table};
+
+mod xml_to_yaml;
+mod yaml;
+
+pub use yaml::yaml;
 
 /// A file of a package: path (with `/`) and text.
 pub type File = (String, String);

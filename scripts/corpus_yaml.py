@@ -416,7 +416,7 @@ class Package:
         display = text(name_node.get("@LocalizedName")) if name_node is not None else None
         if not display and info is not None:
             display = first_description(info, "LocalizedNames", "LocalizedName")
-        table = {"id": tid, "name": display or tid, "file": t["entity"] or base,
+        table = {"id": tid, "name": display or text(name_node) or folder, "file": t["entity"],
                  "line": text_line(name_node) or (doc.line if doc else 1),
                  "info": info is not None,
                  "reference": flag(info, "@unmodified") or flag(ent, "@unmodified")}
@@ -1092,6 +1092,11 @@ EDITS = [
                                    "- '@path': entities\\dv_matter\n"),
                 t.edit(f"{DV}/solutioncomponents.yml", "'@path': entities/dv_matter/FormXml/main",
                        "'@path': \\entities\\dv_matter\\FormXml\\main")), []),
+    # a backslash path naming nothing is reported as the path with `/`
+    ("dverse: a backslash path naming nothing", "dverse/26f296f", None,
+     lambda t: (dv_bump(t), t.edit(f"{DV}/solutioncomponents.yml", "    - '@path': canvasapps\n",
+                                   "    - '@path': canvasapps\n    - '@path': \\connectionreferences\\dv_Gone\n")),
+     [("component-path-missing", "connectionreferences/dv_gone")]),
     ("dverse: upper-case paths with a leading /", "dverse/26f296f", None,
      lambda t: (dv_bump(t), t.edit(f"{DV}/solutioncomponents.yml", "- '@path': entities/dv_matter\n",
                                    "- '@path': /ENTITIES/DV_MATTER\n")), []),

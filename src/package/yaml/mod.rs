@@ -463,7 +463,10 @@ impl YamlReader<'_> {
     }
 
     /// Each table folder of `entities/`: its definition with its columns, then its
-    /// forms, views and other parts, those `listed` covers.
+    /// forms, views and other parts, those `listed` covers. A table whose folder
+    /// and columns are not listed, but some of its parts are, travels as a table
+    /// whose only forms or views do in XML: its `<Entity>` with its name and
+    /// without `<EntityInfo>` (present, without metadata or columns).
     fn tables(
         &mut self,
         entities: &str,
@@ -488,16 +491,7 @@ impl YamlReader<'_> {
             let listed_definition = definition
                 .as_deref()
                 .is_some_and(|path| listed.covers(&relative(path)));
-            if let Some(definition) =
-                definition.filter(|_| listed_definition || !columns.is_empty())
-            {
-                self.table(&definition, &columns)?;
-            }
-            let place = Place {
-                table: Some(table.to_ascii_lowercase()),
-                optional: true,
-                ..Place::default()
-            };
+            let mut parts = Vec::new();
             for (name, is_dir) in entries {
                 if !is_dir || name.eq_ignore_ascii_case("attributes") {
                     continue;
@@ -505,17 +499,38 @@ impl YamlReader<'_> {
                 let part = join(&dir, &name);
                 for path in super::xml_files_below(self.files, &part, TABLE_PART_DEPTH, ".yml")? {
                     if listed.covers(&relative(&path)) {
-                        self.component_file(&path, &place)?;
+                        parts.push(path);
                     }
                 }
+            }
+            if let Some(definition) = definition {
+                if listed_definition || !columns.is_empty() {
+                    self.table(&definition, &columns, true)?;
+                } else if !parts.is_empty() {
+                    self.table(&definition, &[], false)?;
+                }
+            }
+            let place = Place {
+                table: Some(table.to_ascii_lowercase()),
+                optional: true,
+                ..Place::default()
+            };
+            for path in parts {
+                self.component_file(&path, &place)?;
             }
         }
         Ok(())
     }
 
     /// A table's `Entity.xml` as pac builds it: `entity.yml`, with an
-    /// `<attributes>` element of its column files inside `<entity>`.
-    fn table(&mut self, definition: &str, columns: &[String]) -> Result<(), LoadError> {
+    /// `<attributes>` element of its column files inside `<entity>`; without
+    /// `metadata`, the table alone, with no `<EntityInfo>`.
+    fn table(
+        &mut self,
+        definition: &str,
+        columns: &[String],
+        metadata: bool,
+    ) -> Result<(), LoadError> {
         let entity = self.read(definition)?;
         let mut column_files = Vec::with_capacity(columns.len());
         for path in columns {
@@ -534,6 +549,9 @@ impl YamlReader<'_> {
             }
             if !entry.key.eq_ignore_ascii_case("EntityInfo") {
                 writer.content_entry(entry)?;
+                continue;
+            }
+            if !metadata {
                 continue;
             }
             writer.start(&entry.key, entry.key_span, &entry.node)?;
@@ -595,4 +613,77 @@ fn optional() -> Place {
 /// A `solutioncomponents.yml` path as a path from the YAML root.
 fn normalize(path: &str) -> String {
     crate::model::component::listed_path(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+    use std::fs;
+    use std::path::Path;
+
+    /// A YAML root with one table (a custom column, a form) whose
+    /// `solutioncomponents.yml` lists `paths`.
+    fn root(dir: &Path, paths: &[&str]) {
+        let write = |path: &str, text: &str| {
+            let path = dir.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write(
+            "solutions/S/solution.yml",
+            "ImportExportXml:\n  '@version': 9.2.1.1\n  '@SolutionPackageVersion': 9.2\n  \
+             SolutionManifest:\n    UniqueName: S\n    Version: 1.0.0.0\n    Managed: 0\n    \
+             Publisher:\n      UniqueName: p\n      CustomizationPrefix: x\n",
+        );
+        let listed: String = paths
+            .iter()
+            .map(|p| format!("  - '@path': {p}\n"))
+            .collect();
+        write(
+            "solutions/S/solutioncomponents.yml",
+            &format!("SolutionComponents:\n  Component:\n{listed}"),
+        );
+        write(
+            "entities/x_t/entity.yml",
+            "Entity:\n  Name: x_T\n  EntityInfo:\n    entity:\n      '@Name': x_T\n",
+        );
+        write(
+            "entities/x_t/attributes/x_c.yml",
+            "attribute:\n  '@PhysicalName': x_C\n  Type: nvarchar\n  LogicalName: x_c\n  \
+             IsCustomField: 1\n",
+        );
+        write(
+            "entities/x_t/formxml/main/f/systemform.yml",
+            "systemform:\n  formid: '{0a0a0a0a-0000-0000-0000-000000000001}'\n",
+        );
+    }
+
+    fn load(paths: &[&str]) -> crate::model::Solution {
+        let dir = tempfile::tempdir().unwrap();
+        root(dir.path(), paths);
+        crate::package::load(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn a_tables_folder_brings_its_metadata_and_columns_not_its_forms() {
+        let solution = load(&["/entities/x_t"]);
+        let table = &solution.entities["x_t"];
+        assert!(table.has_metadata);
+        assert_eq!(table.attributes.keys().collect::<Vec<_>>(), ["x_c"]);
+        assert!(solution.components.is_empty());
+    }
+
+    /// Forms or views listed without their table's folder travel with the
+    /// table's `<Entity>` and no `<EntityInfo>`, as a table whose only forms
+    /// travel in XML: the table is present (not removed, its root has a source),
+    /// its columns are not.
+    #[test]
+    fn a_form_listed_without_its_tables_folder_brings_the_table_without_metadata() {
+        let solution = load(&["/entities/x_t/formxml/main"]);
+        let table = &solution.entities["x_t"];
+        assert!(!table.has_metadata);
+        assert!(table.attributes.is_empty());
+        assert_eq!(solution.components.len(), 1);
+    }
 }

@@ -330,13 +330,11 @@ mod tests {
 
     #[test]
     fn a_key_repeated_over_a_long_list_is_refused_not_written() {
-        let key = "K".repeat(4096);
+        let key = "K".repeat(1000);
         let items = vec!["a"; 10_000].join(",");
         let error = written(&format!("R:\n  {key}: [{items}]\n")).unwrap_err();
-        assert!(
-            error.starts_with("a.yml:2:3: this YAML maps to more than"),
-            "{error}"
-        );
+        assert!(error.starts_with("a.yml:2:"), "{error}");
+        assert!(error.contains("this YAML maps to more than"), "{error}");
         // The same list under a short key is written.
         let (xml, ..) = written(&format!("R:\n  K: [{items}]\n")).unwrap();
         assert_eq!(xml.matches("<K>a</K>").count(), 10_000);

@@ -341,13 +341,39 @@ fn removing_a_roots_source_is_root_component_missing_at_its_entry() {
     assert_eq!(all, flow_taken_out());
     // Without a baseline, the root alone.
     let output = dvlint(&["check", root.to_str().unwrap(), "--format", "json"]);
-    let rules: Vec<String> = json(&output)["diagnostics"]
-        .as_array()
-        .unwrap()
+    let report = json(&output);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let rules: Vec<&str> = diagnostics
         .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .map(|d| d["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["root-component-missing"]);
+    // Its advice names the YAML file, not the XML element.
+    let help = diagnostics[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("remove this entry of rootcomponents.yml") && !help.contains('<'),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_loaders_message_names_yaml_keys_not_xml_elements() {
+    let (_temp, root) = changed(|root| {
+        edit(
+            &root.join("optionsets/cts_priority/optionset.yml"),
+            "- '@value': 100000000",
+            "- '@number': 100000000",
+        )
+    });
+    let output = dvlint(&["check", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains(
+            "optionsets/cts_priority/optionset.yml:18:8: an option without a `'@value'` key"
+        ),
+        "{message}"
+    );
 }
 
 #[test]

@@ -319,7 +319,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
         .ok_or_else(|| {
             cur.error_at(
                 element.span,
-                "<attribute> has neither a `PhysicalName` nor a <LogicalName>",
+                "<attribute> has neither a `PhysicalName` attribute nor a <LogicalName>",
             )
         })?
         .to_ascii_lowercase();

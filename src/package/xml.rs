@@ -123,9 +123,15 @@ impl<'a> XmlCursor<'a> {
         }
     }
 
-    /// An error at a span the cursor gave.
+    /// An error at a span the cursor gave. Read from YAML, the message names
+    /// keys as the YAML writes them (`Name:`, `'@Name'`), not XML elements.
     pub fn error_at(&self, span: Span, message: impl Into<String>) -> LoadError {
         let (path, text) = self.file_of(span);
+        let message = message.into();
+        let message = match self.origin {
+            Some(_) => in_yaml_words(&message),
+            None => message,
+        };
         LoadError::xml(path, text, span.start, message)
     }
 
@@ -394,6 +400,48 @@ fn attribute_value_range(tag: &str, name: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A loader's message about XML as the YAML that maps to it says it: an
+/// element `<Name>` is the key `` `Name:` ``, and an attribute `` `Name` attribute``
+/// is the key `` `'@Name'` ``.
+pub fn in_yaml_words(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 8);
+    let mut rest = message;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+            .unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with('>') {
+            out.push('`');
+            out.push_str(&after[..name_len]);
+            out.push_str(":`");
+            rest = &after[name_len + 1..];
+        } else {
+            out.push('<');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    let mut words = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("` attribute") {
+        let (before, after) = rest.split_at(at);
+        match before.rfind('`') {
+            Some(tick) => {
+                words.push_str(&before[..tick]);
+                words.push_str("`'@");
+                words.push_str(&before[tick + 1..]);
+                words.push_str("'` key");
+            }
+            None => words.push_str(&rest[..at + "` attribute".len()]),
+        }
+        rest = &after["` attribute".len()..];
+    }
+    words.push_str(rest);
+    words.replace(":` element", ":` key")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,5 +520,23 @@ mod tests {
         let root = cur.root().unwrap();
         let err = cur.skip(&root).err().unwrap();
         assert!(err.to_string().starts_with("test.xml:2:"), "{err}");
+    }
+
+    #[test]
+    fn messages_about_yaml_name_its_keys() {
+        assert_eq!(
+            in_yaml_words("<Entity> has no <Name>"),
+            "`Entity:` has no `Name:`"
+        );
+        assert_eq!(
+            in_yaml_words("<entity> has no `Name` attribute"),
+            "`entity:` has no `'@Name'` key"
+        );
+        assert_eq!(
+            in_yaml_words("<attribute> has neither a `PhysicalName` attribute nor a <LogicalName>"),
+            "`attribute:` has neither a `'@PhysicalName'` key nor a `LogicalName:`"
+        );
+        assert_eq!(in_yaml_words("a < b and <c d>"), "a < b and <c d>");
+        assert_eq!(in_yaml_words("no tags"), "no tags");
     }
 }

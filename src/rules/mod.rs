@@ -104,6 +104,19 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// `text` about the candidate's manifest in the words of its form: the YAML
+    /// source names keys (`ParentSolution:`) and `.yml` files where the XML
+    /// names elements (`<ParentSolution>`) and `solution.xml`.
+    pub fn in_candidate_words(&self, text: &str) -> String {
+        if self.candidate.form == crate::model::PackageForm::Yaml {
+            crate::package::xml::in_yaml_words(text)
+                .replace("solution.xml", "solution.yml")
+                .replace("`RootComponent:`", "entry of rootcomponents.yml")
+        } else {
+            text.to_owned()
+        }
+    }
+
     /// The same context, checking against `environment` (or none).
     pub fn in_environment(mut self, environment: Option<&'a Environment>) -> Self {
         self.environment = environment;

@@ -20,7 +20,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 ctx.candidate.locate(manifest.unique_name.span),
             )
-            .help("a patch's solution.xml names its parent in <ParentSolution>; export the patch again, or rename the solution if it is not a patch"),
+            .help(ctx.in_candidate_words("a patch's solution.xml names its parent in <ParentSolution>; export the patch again, or rename the solution if it is not a patch")),
         );
         return;
     };
@@ -44,7 +44,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         None => {
             out.push(
                 Finding::new(
-                    "the patch's <ParentSolution> has no <UniqueName>",
+                    ctx.in_candidate_words("the patch's <ParentSolution> has no <UniqueName>"),
                     ctx.candidate.locate(parent.span),
                 )
                 .help(help),

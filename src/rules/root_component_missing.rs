@@ -25,11 +25,11 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             )
             .component(id)
             .label("listed here")
-            .help(
+            .help(ctx.in_candidate_words(
                 "add its definition to the package, or remove this <RootComponent>; packing \
                  drops it with only a warning, and the import then fails or installs the \
                  solution without it",
-            ),
+            )),
         );
     }
 }

@@ -4,10 +4,13 @@
 //! cargo bench --bench load                         # about 20 MB of XML per package
 //! DVLINT_BENCH_MB=100 cargo bench --bench load     # the size of the largest real solutions
 //! DVLINT_BENCH_MB=1 cargo bench --bench load -- --test   # each benchmark once (CI)
+//! DVLINT_BENCH_SHAPE=columns cargo bench --bench load     # mostly column metadata
 //! ```
 //!
 //! The inputs are made at start-up with `dvlint-gen` in a temporary folder: a
-//! release and its next version, each as an exported zip and as unpacked source.
+//! release and its next version, each as an exported zip and as unpacked source,
+//! of the shape `DVLINT_BENCH_SHAPE` names (`forms`, `columns`, `wide`; by
+//! default `forms`, that of `dvlint-gen pair`).
 //! `scripts/bench.sh` measures the `dvlint` binary end to end.
 
 use std::io::Write;
@@ -17,7 +20,7 @@ use std::sync::OnceLock;
 use divan::counter::BytesCount;
 use divan::Bencher;
 use dvlint::policy::Policy;
-use dvlint_gen::{render, write, Changes, Solution, Spec};
+use dvlint_gen::{render, write, Changes, Shape, Solution};
 
 /// Size of each package's customizations.xml, in MB, when `DVLINT_BENCH_MB` is unset.
 const DEFAULT_MB: f64 = 20.0;
@@ -50,13 +53,10 @@ fn xml_bytes(files: &[render::File]) -> u64 {
     files.iter().map(|(_, text)| text.len() as u64).sum()
 }
 
-/// Generates the pair under `dir`, at about `mb` MB of customizations.xml each.
-fn make_inputs(dir: &std::path::Path, mb: f64) -> std::io::Result<Inputs> {
-    // The defaults of `dvlint-gen pair`.
-    let mut spec = Spec {
-        columns: 40,
-        ..Spec::default()
-    };
+/// Generates the pair of `shape` under `dir`, at about `mb` MB of customizations.xml each.
+fn make_inputs(dir: &std::path::Path, mb: f64, shape: Shape) -> std::io::Result<Inputs> {
+    // As `dvlint-gen pair --shape` makes it.
+    let mut spec = shape.spec(1);
     spec.tables = spec.tables_for_mb(mb);
     let base = Solution::generate(&spec);
     let changes = Changes {
@@ -102,8 +102,14 @@ fn main() {
                 .expect("DVLINT_BENCH_MB is a positive number of megabytes"),
             Err(_) => DEFAULT_MB,
         };
+        let shape = match std::env::var("DVLINT_BENCH_SHAPE") {
+            Ok(name) => name
+                .parse::<Shape>()
+                .unwrap_or_else(|e| panic!("DVLINT_BENCH_SHAPE: {e}")),
+            Err(_) => Shape::default(),
+        };
         let tmp = tempfile::tempdir().expect("a temporary folder");
-        let made = make_inputs(tmp.path(), mb).expect("the generated packages are written");
+        let made = make_inputs(tmp.path(), mb, shape).expect("the generated packages are written");
         // The benchmarks measure a check that finds what it must.
         let outcome = check_pair(&made);
         assert_eq!(
@@ -113,7 +119,7 @@ fn main() {
         );
         let _ = writeln!(
             std::io::stderr(),
-            "inputs: {:.1} MB of XML in cand.zip ({:.1} MB zipped), {:.1} MB in the unpacked folder",
+            "inputs ({shape} shape): {:.1} MB of XML in cand.zip ({:.1} MB zipped), {:.1} MB in the unpacked folder",
             made.cand_zip_xml as f64 / 1e6,
             made.cand_zip.len() as f64 / 1e6,
             made.cand_folder_xml as f64 / 1e6,

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p dvlint-gen -- pair --out target/bench --size-mb 100
+//! cargo run --release -p dvlint-gen -- pair --out target/bench --size-mb 100 --shape columns
 //! cargo run --release -p dvlint-gen -- pair --out target/yaml --tables 4 --yaml
 //! cargo run --release -p dvlint-gen -- many --out target/bench/many --count 50
 //! ```
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use dvlint_gen::{render, write, Changes, Solution, Spec};
+use dvlint_gen::{render, write, Changes, Shape, Solution, Spec};
 
 #[derive(Parser)]
 #[command(about = "Generate realistic Dataverse solution packages for dvlint's benchmarks")]
@@ -32,10 +33,16 @@ enum Command {
         /// Grow the table count until customizations.xml reaches about this size.
         #[arg(long)]
         size_mb: Option<f64>,
+        /// Where the bytes are: `forms` (forms, views and ribbons about half),
+        /// `columns` (mostly column metadata: 180 columns a table, no forms) or
+        /// `wide` (30 columns a table, one small form and two views).
+        #[arg(long, default_value_t = Shape::Forms)]
+        shape: Shape,
         #[arg(long, default_value_t = 20)]
         tables: usize,
-        #[arg(long, default_value_t = 40)]
-        columns: usize,
+        /// Custom columns a table; by default the shape's (40, 180, 30).
+        #[arg(long)]
+        columns: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, default_value_t = 5)]
@@ -79,6 +86,7 @@ fn run(cli: Cli) -> std::io::Result<()> {
         Command::Pair {
             out,
             size_mb,
+            shape,
             tables,
             columns,
             seed,
@@ -88,15 +96,23 @@ fn run(cli: Cli) -> std::io::Result<()> {
             shorten_columns,
             yaml,
         } => {
+            let shaped = shape.spec(seed);
             let mut spec = Spec {
-                seed,
                 tables,
-                columns,
-                ..Spec::default()
+                columns: columns.unwrap_or(shaped.columns),
+                ..shaped
             };
             if let Some(mb) = size_mb {
                 spec.tables = spec.tables_for_mb(mb);
             }
+            writeln!(
+                std::io::stderr(),
+                "shape {shape}: {} tables of {} custom columns, {} forms and {} views each",
+                spec.tables,
+                spec.columns,
+                spec.forms,
+                spec.views
+            )?;
             let base = Solution::generate(&spec);
             let changes = Changes {
                 remove_columns,

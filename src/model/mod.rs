@@ -49,13 +49,16 @@ impl Solution {
     pub fn locate(&self, span: Span) -> Location {
         Location {
             file: Arc::clone(&self.files[span.file.0 as usize]),
-            start: span.start,
-            end: span.end,
+            start: span.start as usize,
+            end: span.end as usize,
+            line: span.line as usize,
+            column: span.column as usize,
         }
     }
 
-    /// Whether both were read from the same text, file for file: a solution nobody
-    /// changed (a pre-commit hook checks every solution against `git:HEAD`).
+    /// Whether both were read from the same bytes, file for file (their lengths
+    /// and CRC-32s agree): a solution nobody changed (a pre-commit hook checks
+    /// every solution against `git:HEAD`).
     pub fn same_content(&self, other: &Solution) -> bool {
         self.form == other.form
             && self.files.len() == other.files.len()
@@ -63,7 +66,7 @@ impl Solution {
                 .files
                 .iter()
                 .zip(&other.files)
-                .all(|(a, b)| a.digest == b.digest && a.text == b.text)
+                .all(|(a, b)| a.digest == b.digest)
     }
 
     /// A short description for summaries: `ContosoCore 1.2.0.0`.

@@ -1,0 +1,337 @@
+//! A file's bytes as the XML parser reads them: straight from the zip inflater,
+//! the disk or git, through the compactor ([`super::compact`]), into quick-xml,
+//! in one pass that never holds the whole file. On the way the digest of the
+//! original bytes is taken, the kept bytes are checked for NUL, and lines and
+//! columns are counted, lazily: only up to a place someone asks about, and
+//! before bytes are let go.
+//!
+//! Only the bytes from the start of the event being parsed on are held (the
+//! "pin"): a span's start is always in the current event, so its line and
+//! column can be counted when the parser asks.
+
+use std::io::{self, BufRead, Read};
+
+use super::compact::Compactor;
+use crate::source::Pos;
+
+/// How much is inflated or read at a time.
+pub const CHUNK: usize = 256 * 1024;
+
+/// Why reading a file failed; the parser sees only an I/O error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Failure {
+    /// Not UTF-8, or UTF-16: a whole read names the problem precisely.
+    #[error("the file is not UTF-8")]
+    NotUtf8,
+    /// A NUL character at this place, which XML does not allow.
+    #[error("a NUL character")]
+    Nul(Pos),
+    /// The source failed; the message says how (`corrupt zip member: …`).
+    #[error("{0}")]
+    Io(String),
+}
+
+pub struct Kept<'a> {
+    source: Source<'a>,
+    /// Offset of the next byte the parser has not consumed.
+    consumed: usize,
+    /// Bytes from here on are held.
+    pin: usize,
+    /// Lines and columns are counted up to here.
+    counted: Pos,
+    failure: Option<Failure>,
+}
+
+enum Source<'a> {
+    /// A text in memory, already kept or never compacted (XML written from YAML).
+    Text(&'a [u8]),
+    Stream(Box<Stream<'a>>),
+}
+
+struct Stream<'a> {
+    reader: Box<dyn Read + 'a>,
+    compactor: Compactor,
+    refuse_nul: bool,
+    /// Bytes read and not yet compacted (a token cut by the end of a read).
+    input: Vec<u8>,
+    filled: usize,
+    /// Kept bytes, from offset `base` on.
+    out: Vec<u8>,
+    base: usize,
+    /// The source is read to its end.
+    eof: bool,
+    crc: crc32fast::Hasher,
+    original_len: u64,
+}
+
+impl<'a> Kept<'a> {
+    /// A text in memory, read as it is.
+    pub fn text(text: &'a str) -> Self {
+        Self::new(Source::Text(text.as_bytes()))
+    }
+
+    /// The bytes of `reader`, kept; `size_hint` (the file's size, 0 if unknown)
+    /// sizes the first read.
+    pub fn stream(reader: Box<dyn Read + 'a>, size_hint: u64) -> Self {
+        Self::stream_in(reader, size_hint, CHUNK)
+    }
+
+    /// [`Self::stream`], reading `chunk` bytes at a time (tests cut tokens everywhere).
+    pub fn stream_in(reader: Box<dyn Read + 'a>, size_hint: u64, chunk: usize) -> Self {
+        // A small file needs no 256 KiB buffer (a package of 100 000 small files
+        // would spend its time zeroing them); one byte more than the file lets the
+        // first read see its end.
+        let size = usize::try_from(size_hint).unwrap_or(usize::MAX);
+        let initial = if size > 0 {
+            chunk.min(size.saturating_add(1))
+        } else {
+            chunk
+        };
+        Self::new(Source::Stream(Box::new(Stream {
+            reader,
+            compactor: Compactor::new(),
+            refuse_nul: false,
+            input: vec![0; initial.max(1)],
+            filled: 0,
+            out: Vec::with_capacity(initial.max(1)),
+            base: 0,
+            eof: false,
+            crc: crc32fast::Hasher::new(),
+            original_len: 0,
+        })))
+    }
+
+    fn new(source: Source<'a>) -> Self {
+        Self {
+            source,
+            consumed: 0,
+            pin: 0,
+            counted: Pos::START,
+            failure: None,
+        }
+    }
+
+    /// Refuses a NUL character in the kept text: XML has none, and a UTF-16
+    /// file without a byte-order mark is valid UTF-8 full of them.
+    pub fn refusing_nul(mut self) -> Self {
+        if let Source::Stream(stream) = &mut self.source {
+            stream.refuse_nul = true;
+        }
+        self
+    }
+
+    /// Holds the bytes from `offset` on until the next pin.
+    pub fn pin(&mut self, offset: usize) {
+        self.pin = offset;
+    }
+
+    /// Why the last read failed, if it did.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// The held bytes and the offset of the first.
+    fn held(&self) -> (&[u8], usize) {
+        match &self.source {
+            Source::Text(bytes) => (bytes, 0),
+            Source::Stream(stream) => (&stream.out, stream.base),
+        }
+    }
+
+    /// The held bytes `from..to` (clamped to what is held).
+    pub fn bytes(&self, from: usize, to: usize) -> &[u8] {
+        let (bytes, base) = self.held();
+        let end = base + bytes.len();
+        let to = to.clamp(base, end);
+        &bytes[from.clamp(base, to) - base..to - base]
+    }
+
+    /// The line and column of `offset`, which must not be before the pin nor
+    /// before a place asked for earlier (it is then the last place counted).
+    pub fn locate(&mut self, offset: usize) -> Pos {
+        let (bytes, base) = self.held();
+        let offset = offset.min(base + bytes.len());
+        if offset > self.counted.offset {
+            let from = self.counted.offset - base;
+            self.counted = self.counted.advance(&bytes[from..offset - base]);
+        }
+        self.counted
+    }
+
+    /// Reads what the parser left (after its root element) to the end: the
+    /// digest covers every byte, and every byte is checked. Returns the length
+    /// and CRC-32 of the bytes read.
+    pub fn finish(mut self) -> Result<(u64, u32), Failure> {
+        if let Some(failure) = self.failure.take() {
+            return Err(failure);
+        }
+        loop {
+            self.pin = self.consumed;
+            let available = match self.fill_buf() {
+                Ok(bytes) => bytes.len(),
+                Err(e) => return Err(self.failure.take().unwrap_or(Failure::Io(e.to_string()))),
+            };
+            if available == 0 {
+                break;
+            }
+            self.consume(available);
+        }
+        Ok(match self.source {
+            Source::Text(bytes) => (bytes.len() as u64, crc32fast::hash(bytes)),
+            Source::Stream(stream) => (stream.original_len, stream.crc.finalize()),
+        })
+    }
+}
+
+impl Stream<'_> {
+    /// Reads and compacts the next piece of the source. `counted` is where
+    /// lines are counted up to, from which a NUL's place is found.
+    fn more(&mut self, counted: Pos) -> Result<(), Failure> {
+        // Fill the buffer before scanning it, so that a token longer than one
+        // read (a huge attribute value) is rescanned only when the buffer doubles.
+        let mut end_of_input = false;
+        while self.filled < self.input.len() {
+            match self.reader.read(&mut self.input[self.filled..]) {
+                Ok(0) => {
+                    end_of_input = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.crc.update(&self.input[self.filled..self.filled + n]);
+                    self.original_len += n as u64;
+                    self.filled += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Failure::Io(e.to_string())),
+            }
+        }
+        let before = self.out.len();
+        let used = self
+            .compactor
+            .process(&self.input[..self.filled], end_of_input, &mut self.out)
+            .map_err(|_| Failure::NotUtf8)?;
+        self.input.copy_within(used..self.filled, 0);
+        self.filled -= used;
+        if end_of_input {
+            self.compactor.finish(&mut self.out);
+            self.eof = true;
+        } else if self.filled == self.input.len() {
+            let doubled = self.input.len() * 2;
+            self.input.resize(doubled, 0);
+        }
+        if self.refuse_nul {
+            if let Some(at) = memchr::memchr(0, &self.out[before..]) {
+                let from = counted.offset - self.base;
+                return Err(Failure::Nul(counted.advance(&self.out[from..before + at])));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Read for Kept<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Kept<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let stream = match &mut self.source {
+            Source::Text(bytes) => return Ok(&bytes[self.consumed.min(bytes.len())..]),
+            Source::Stream(stream) => stream,
+        };
+        while self.consumed - stream.base >= stream.out.len() && !stream.eof {
+            // Let go of what is consumed and not pinned, once counted.
+            let keep = self.pin.min(self.consumed).max(stream.base);
+            if self.counted.offset < keep {
+                let from = self.counted.offset - stream.base;
+                self.counted = self.counted.advance(&stream.out[from..keep - stream.base]);
+            }
+            stream.out.drain(..keep - stream.base);
+            stream.base = keep;
+            if let Err(failure) = stream.more(self.counted) {
+                let error = io::Error::other(failure.to_string());
+                self.failure = Some(failure);
+                return Err(error);
+            }
+        }
+        let at = (self.consumed - stream.base).min(stream.out.len());
+        Ok(&stream.out[at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.consumed += amount;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::line_col;
+
+    /// A reader that returns at most 7 bytes per call.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = 7.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn places_asked_for_while_reading_are_where_the_text_has_them() {
+        let text = "<a>\n  <b>é</b>\n<RibbonDiffXml>x\ny</RibbonDiffXml>\n\n<c/>é\n";
+        let kept = super::super::compact::from_bytes(text.as_bytes())
+            .unwrap()
+            .text;
+        for chunk in [1, 3, 16, 1 << 16] {
+            let mut reader = Kept::stream_in(Box::new(Trickle(text.as_bytes())), 0, chunk);
+            let mut offset = 0;
+            loop {
+                reader.pin(offset);
+                // Places are asked for where characters start.
+                if kept.is_char_boundary(offset) {
+                    let pos = reader.locate(offset);
+                    assert_eq!(pos.offset, offset);
+                    assert_eq!(
+                        (pos.line as usize, pos.column as usize),
+                        line_col(&kept, offset),
+                        "offset {offset}, chunks of {chunk}"
+                    );
+                }
+                let available = reader.fill_buf().unwrap().len();
+                if available == 0 {
+                    break;
+                }
+                reader.consume(1);
+                offset += 1;
+            }
+            assert_eq!(offset, kept.len());
+            let digest = reader.finish().unwrap();
+            assert_eq!(
+                digest,
+                (text.len() as u64, crc32fast::hash(text.as_bytes()))
+            );
+        }
+    }
+
+    #[test]
+    fn a_nul_is_refused_at_its_place() {
+        let text = b"<a>\n  <b>x\0</b></a>";
+        let mut reader = Kept::stream(Box::new(&text[..]), 0).refusing_nul();
+        let mut all = Vec::new();
+        assert!(reader.read_to_end(&mut all).is_err());
+        match reader.failure() {
+            Some(Failure::Nul(pos)) => assert_eq!((pos.line, pos.column), (2, 7)),
+            other => panic!("{other:?}"),
+        }
+    }
+}

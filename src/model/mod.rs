@@ -10,9 +10,11 @@ use crate::source::{Location, SourceFile, Span, Spanned};
 
 pub mod component;
 pub mod deployment;
+mod options;
 
 pub use component::{Component, KindInfo, ProcessCategory, RootKey, Variant};
 pub use deployment::{ConnectionReference, EnvironmentVariable, VariableType};
+pub use options::Options;
 
 /// One loaded solution package (zip, unpacked folder or extracted export).
 #[derive(Debug)]
@@ -450,8 +452,8 @@ pub struct Attribute {
     /// `<IsCustomField>`; `None` when absent.
     pub is_custom: Option<bool>,
     pub unmodified: bool,
-    /// A local choice defined inside the column.
-    pub local_options: Option<OptionSet>,
+    /// A local choice defined inside the column (boxed: most columns have none).
+    pub local_options: Option<Box<OptionSet>>,
     /// `<OptionSetName>`: the global choice this column uses.
     pub global_option_set: Option<Spanned<String>>,
     /// `PrimaryName` in `<DisplayMask>`: the column lives and dies with its table.
@@ -472,10 +474,10 @@ pub struct OptionSet {
     pub kind: Option<String>,
     pub unmodified: bool,
     /// Options (and states/statuses) by value.
-    pub options: BTreeMap<i64, OptionValue>,
+    pub options: Options,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionValue {
     pub value: i64,
     pub span: Span,

@@ -109,12 +109,24 @@ struct Blank {
 #[derive(Debug)]
 pub struct NotUtf8;
 
+/// The bulk name `name` is, if it is one.
+pub fn bulk(name: &[u8]) -> Option<&'static [u8]> {
+    BULK.iter().copied().find(|&bulk| bulk == name)
+}
+
 /// Decides, run by run, which bytes are kept; fed with the file's bytes in
 /// order, it appends what is kept to a buffer of its caller's.
+///
+/// Fed a whole file, it finds every bulk element itself. A parser that reads
+/// every tag anyway finds them cheaper: it starts one ([`Self::start_blank`])
+/// right after its start tag, and the compactor, fed from there, stops where
+/// that element's content ends.
 pub struct Compactor {
     inside: Inside,
     blank: Option<Blank>,
     started: bool,
+    /// Started by [`Self::start_blank`]: return once the blank ends.
+    one_blank: bool,
 }
 
 impl Compactor {
@@ -123,7 +135,26 @@ impl Compactor {
             inside: Inside::Markup,
             blank: None,
             started: false,
+            one_blank: false,
         }
+    }
+
+    /// Blanks the content of the bulk element `name` whose start tag ends where
+    /// the data fed next starts; [`Self::process`] returns at its end tag.
+    pub fn start_blank(&mut self, name: &'static [u8]) {
+        self.started = true;
+        self.one_blank = true;
+        self.inside = Inside::Markup;
+        self.blank = Some(Blank {
+            name,
+            depth: 1,
+            newlines: 0,
+            tail: 0,
+        });
+    }
+
+    pub fn is_blanking(&self) -> bool {
+        self.blank.is_some()
     }
 
     /// At the end of the file. An unterminated bulk element: keep its line
@@ -184,6 +215,8 @@ impl Compactor {
                     None if eof => break data.len(),
                     None => break boundary(data, data.len()).max(pos),
                     Some(i) => match self.markup(data, pos + i, eof, &mut run, out)? {
+                        // The blank started for a parser ended: the rest is its.
+                        Some(_) if self.one_blank && self.blank.is_none() => break run,
                         Some(next) => {
                             pos = next;
                             continue;
@@ -306,7 +339,7 @@ fn tag_end(bytes: &[u8]) -> Option<usize> {
 
 /// The largest index `<= end` at which `data` can be cut without splitting a
 /// character, so that every piece emitted is checked as UTF-8 on its own.
-fn boundary(data: &[u8], end: usize) -> usize {
+pub fn boundary(data: &[u8], end: usize) -> usize {
     let end = end.min(data.len());
     // The start of the character that holds byte `end - 1`.
     let lead = (end.saturating_sub(4)..end)
@@ -564,6 +597,54 @@ mod tests {
                         out.push((format!("{name}!/{}", member.name()), bytes));
                     }
                 }
+            }
+        }
+    }
+
+    /// `{:?}` of what a stream parses to, read for a parser (which finds the
+    /// bulk elements), with every span as it is: offsets, lines and columns.
+    fn parsed(cursor: &mut crate::package::xml::XmlCursor<'_>) -> String {
+        let place = crate::package::components::Place {
+            optional: true,
+            ..Default::default()
+        };
+        match crate::package::customizations::parse_file(cursor, &place) {
+            Ok(found) => format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?}",
+                found.entities,
+                found.option_sets,
+                found.relationships,
+                found.components,
+                found.variables,
+                found.references
+            ),
+            Err(error) => format!("error: {error}"),
+        }
+    }
+
+    /// Read for a parser, which starts the blanks, a file gives the same kept
+    /// text as the compactor alone (a report reads it so again): the same spans,
+    /// to the byte, whatever the reads' sizes.
+    #[test]
+    fn blanks_the_parser_starts_keep_what_the_compactor_keeps() {
+        use crate::package::kept::Kept;
+        use crate::package::xml::XmlCursor;
+        use crate::source::FileId;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        xml_files(&root.join("../shared/corpus"), &mut files);
+        xml_files(&root.join("tests/fixtures"), &mut files);
+        xml_files(&root.join("examples"), &mut files);
+        files.push(("entity".to_owned(), ENTITY.as_bytes().to_vec()));
+        for (name, bytes) in &files {
+            let Ok(kept) = from_bytes(bytes) else {
+                continue;
+            };
+            let expected = parsed(&mut XmlCursor::new(&kept.text, FileId(0), "x"));
+            for chunk in [7, 1 << 12, 1 << 18] {
+                let kept = Kept::stream_in(Box::new(&bytes[..]), 0, chunk).for_parser();
+                let mut cursor = XmlCursor::stream(kept, FileId(0), "x");
+                assert_eq!(parsed(&mut cursor), expected, "{name}, reads of {chunk}");
             }
         }
     }

@@ -8,10 +8,16 @@
 //! Only the bytes from the start of the event being parsed on are held (the
 //! "pin"): a span's start is always in the current event, so its line and
 //! column can be counted when the parser asks.
+//!
+//! Read for a parser ([`Kept::for_parser`]), the bytes pass through, checked,
+//! and the compactor runs only inside a bulk element, from where the parser
+//! met its start tag ([`Kept::blank`]): the parser reads every tag anyway, and
+//! the kept text is the same as the compactor's alone (which a report reading
+//! the file again runs).
 
 use std::io::{self, BufRead, Read};
 
-use super::compact::Compactor;
+use super::compact::{self, Compactor};
 use crate::source::Pos;
 
 /// How much is inflated or read at a time.
@@ -51,6 +57,10 @@ enum Source<'a> {
 struct Stream<'a> {
     reader: Box<dyn Read + 'a>,
     compactor: Compactor,
+    /// The parser says where bulk elements start: bytes pass through otherwise.
+    for_parser: bool,
+    /// The start of the file (a byte-order mark) is dealt with.
+    started: bool,
     refuse_nul: bool,
     /// Bytes read and not yet compacted (a token cut by the end of a read).
     input: Vec<u8>,
@@ -90,6 +100,8 @@ impl<'a> Kept<'a> {
         Self::new(Source::Stream(Box::new(Stream {
             reader,
             compactor: Compactor::new(),
+            for_parser: false,
+            started: false,
             refuse_nul: false,
             input: vec![0; initial.max(1)],
             filled: 0,
@@ -111,13 +123,43 @@ impl<'a> Kept<'a> {
         }
     }
 
-    /// Refuses a NUL character in the kept text: XML has none, and a UTF-16
-    /// file without a byte-order mark is valid UTF-8 full of them.
-    pub fn refusing_nul(mut self) -> Self {
+    /// Read for a parser: it reports every bulk element's start tag
+    /// ([`Self::blank`]), and refuses a NUL character in the kept text (XML
+    /// has none, and a UTF-16 file without a byte-order mark is valid UTF-8
+    /// full of them).
+    pub fn for_parser(mut self) -> Self {
         if let Source::Stream(stream) = &mut self.source {
+            stream.for_parser = true;
             stream.refuse_nul = true;
         }
         self
+    }
+
+    /// The parser read the start tag of an element named `name` (not an empty
+    /// one), up to the byte before the next it will read: if it is a bulk
+    /// element, its content is blanked from there.
+    pub fn blank(&mut self, name: &[u8]) {
+        let Source::Stream(stream) = &mut self.source else {
+            return;
+        };
+        let Some(bulk) = compact::bulk(name) else {
+            return;
+        };
+        if !stream.for_parser || stream.compactor.is_blanking() {
+            return;
+        }
+        // What was read ahead goes through the compactor, before what is unread.
+        let at = (self.consumed - stream.base).min(stream.out.len());
+        let ahead = stream.out.len() - at;
+        if stream.input.len() < stream.filled + ahead {
+            stream.input.resize(stream.filled + ahead, 0);
+        }
+        stream.input.copy_within(..stream.filled, ahead);
+        stream.input[..ahead].copy_from_slice(&stream.out[at..]);
+        stream.filled += ahead;
+        stream.out.truncate(at);
+        stream.eof = false;
+        stream.compactor.start_blank(bulk);
     }
 
     /// Holds the bytes from `offset` on until the next pin.
@@ -206,10 +248,13 @@ impl Stream<'_> {
             }
         }
         let before = self.out.len();
-        let used = self
-            .compactor
-            .process(&self.input[..self.filled], end_of_input, &mut self.out)
-            .map_err(|_| Failure::NotUtf8)?;
+        let used = if self.for_parser {
+            self.pass(end_of_input)?
+        } else {
+            self.compactor
+                .process(&self.input[..self.filled], end_of_input, &mut self.out)
+                .map_err(|_| Failure::NotUtf8)?
+        };
         self.input.copy_within(used..self.filled, 0);
         self.filled -= used;
         if end_of_input {
@@ -226,6 +271,45 @@ impl Stream<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Stream<'_> {
+    /// Passes the input on, checked, but for a bulk element's content, which
+    /// the compactor blanks; returns how much of it is used.
+    fn pass(&mut self, end_of_input: bool) -> Result<usize, Failure> {
+        let data = &self.input[..self.filled];
+        let mut used = 0;
+        if !self.started {
+            if data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]) {
+                return Err(Failure::NotUtf8);
+            }
+            if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                used = 3;
+            } else if data.len() < 3 && !end_of_input {
+                // A byte-order mark cut by the end of a read: wait for more.
+                return Ok(0);
+            }
+            self.started = true;
+        }
+        if self.compactor.is_blanking() {
+            used += self
+                .compactor
+                .process(&data[used..], end_of_input, &mut self.out)
+                .map_err(|_| Failure::NotUtf8)?;
+            if self.compactor.is_blanking() {
+                return Ok(used);
+            }
+        }
+        let rest = &data[used..];
+        let whole = if end_of_input {
+            rest.len()
+        } else {
+            compact::boundary(rest, rest.len())
+        };
+        std::str::from_utf8(&rest[..whole]).map_err(|_| Failure::NotUtf8)?;
+        self.out.extend_from_slice(&rest[..whole]);
+        Ok(used + whole)
     }
 }
 
@@ -326,7 +410,7 @@ mod tests {
     #[test]
     fn a_nul_is_refused_at_its_place() {
         let text = b"<a>\n  <b>x\0</b></a>";
-        let mut reader = Kept::stream(Box::new(&text[..]), 0).refusing_nul();
+        let mut reader = Kept::stream(Box::new(&text[..]), 0).for_parser();
         let mut all = Vec::new();
         assert!(reader.read_to_end(&mut all).is_err());
         match reader.failure() {

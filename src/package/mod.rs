@@ -636,7 +636,7 @@ impl Builder {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let outcome = {
             let (reader, size) = files.open(path)?;
-            let mut cur = XmlCursor::stream(Kept::stream(reader, size).refusing_nul(), id, &shown);
+            let mut cur = XmlCursor::stream(Kept::stream(reader, size).for_parser(), id, &shown);
             let parsed = parse(&mut cur);
             // The stream's failure explains a parse error it caused.
             match (parsed, cur.failure().cloned()) {

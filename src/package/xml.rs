@@ -253,6 +253,9 @@ impl<'a> XmlCursor<'a> {
             Ok(_) => Ok(Got::Other),
             Err(error) => Err(error),
         };
+        if let Ok(Got::Start(name_len, false)) = got {
+            self.opened(name_len);
+        }
         match got {
             Ok(Got::DocType) => Err(self.error_here(
                 at,
@@ -261,6 +264,13 @@ impl<'a> XmlCursor<'a> {
             Ok(got) => Ok((at, got)),
             Err(error) => Err(self.read_error(at, &error)),
         }
+    }
+
+    /// A start tag (not an empty one) is in the buffer: the reader blanks the
+    /// content of a bulk element (see `compact`).
+    fn opened(&mut self, name_len: usize) {
+        let name = self.buf.get(..name_len).unwrap_or_default();
+        self.reader.get_mut().blank(name);
     }
 
     /// The element whose start tag (`name_len` the length of its name) is in
@@ -407,7 +417,7 @@ impl<'a> XmlCursor<'a> {
                             Err(message) => Err(Problem::Reference(message)),
                         }
                     }
-                    Ok(Event::Start(_)) => Ok(Piece::Enter),
+                    Ok(Event::Start(start)) => Ok(Piece::Enter(start.name().as_ref().len())),
                     Ok(Event::End(_)) => Ok(Piece::Leave),
                     Ok(Event::Eof) => Ok(Piece::Eof),
                     Ok(Event::DocType(_)) => Err(Problem::DocType),
@@ -415,7 +425,10 @@ impl<'a> XmlCursor<'a> {
                     Err(error) => Err(Problem::Xml(error)),
                 };
                 match got {
-                    Ok(Piece::Enter) => self.enter(at)?,
+                    Ok(Piece::Enter(name_len)) => {
+                        self.opened(name_len);
+                        self.enter(at)?;
+                    }
                     Ok(Piece::Leave) => self.depth -= 1,
                     Ok(Piece::Eof) => {
                         return Err(self.error_here(at, "unexpected end of file inside an element"))
@@ -552,7 +565,8 @@ enum Piece {
     },
     /// A CDATA section or a reference, from `at`: not whitespace at either end.
     Markup(usize),
-    Enter,
+    /// A start tag, its name this long.
+    Enter(usize),
     Leave,
     Eof,
     None,

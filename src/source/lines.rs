@@ -4,13 +4,28 @@
 /// Bytes per block of the sparse line index: finding a line scans at most one block.
 pub(super) const BLOCK: usize = 4 * 1024;
 
+/// How many bytes of `bytes` `matches`: summed in byte lanes, 255 bytes at a
+/// time, which the compiler turns into wide vector code (a `usize` count per
+/// byte would widen every byte to 64 bits). Every byte of a package is counted.
+fn count_bytes(bytes: &[u8], matches: impl Fn(u8) -> bool + Copy) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .fold(0u8, |sum, &b| sum.wrapping_add(u8::from(matches(b))))
+        })
+        .map(usize::from)
+        .sum()
+}
+
 /// Characters in a byte range of UTF-8, whatever its ends: the bytes that start one.
 pub fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+    count_bytes(bytes, |b| (b & 0xC0) != 0x80)
 }
 
 pub fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    count_bytes(bytes, |b| b == b'\n')
 }
 
 /// A place in a file: its byte offset, and the 1-based line and column (in

@@ -324,7 +324,36 @@ impl Read for Kept<'_> {
 }
 
 impl BufRead for Kept<'_> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        // Most calls: bytes are held, unconsumed.
+        if self.unconsumed().is_some() {
+            return Ok(self.unconsumed().unwrap_or_default());
+        }
+        self.refill()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.consumed += amount;
+    }
+}
+
+impl Kept<'_> {
+    /// A stream's held bytes not consumed yet, if there are any.
+    #[inline]
+    fn unconsumed(&self) -> Option<&[u8]> {
+        match &self.source {
+            Source::Stream(stream) => stream
+                .out
+                .get(self.consumed - stream.base..)
+                .filter(|held| !held.is_empty()),
+            Source::Text(_) => None,
+        }
+    }
+
+    /// [`BufRead::fill_buf`] once the held bytes are all consumed.
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<&[u8]> {
         let stream = match &mut self.source {
             Source::Text(bytes) => return Ok(&bytes[self.consumed.min(bytes.len())..]),
             Source::Stream(stream) => stream,
@@ -346,10 +375,6 @@ impl BufRead for Kept<'_> {
         }
         let at = (self.consumed - stream.base).min(stream.out.len());
         Ok(&stream.out[at..])
-    }
-
-    fn consume(&mut self, amount: usize) {
-        self.consumed += amount;
     }
 }
 

@@ -231,18 +231,11 @@ impl<'a> XmlCursor<'a> {
         }
     }
 
-    /// Reads the next event into the buffer; returns where it starts.
-    fn next(&mut self) -> (usize, Result<Event<'_>, quick_xml::Error>) {
-        let at = self.position();
-        self.reader.get_mut().pin(at);
-        self.buf.clear();
-        (at, self.reader.read_event_into(&mut self.buf))
-    }
-
     /// Reads the next event, refusing DTDs.
     fn read(&mut self) -> Result<(usize, Got), LoadError> {
-        let (at, event) = self.next();
-        let got = match event {
+        let at = self.start_event();
+        // Matched where it is: moving quick-xml's large result costs a stall.
+        let got = match &self.reader.read_event_into(&mut self.buf) {
             Ok(Event::Start(start)) => Ok(Got::Start(start.name().as_ref().len(), false)),
             Ok(Event::Empty(start)) => Ok(Got::Start(start.name().as_ref().len(), true)),
             Ok(Event::End(_)) => Ok(Got::End),
@@ -251,7 +244,7 @@ impl<'a> XmlCursor<'a> {
             Ok(Event::Text(_)) => Ok(Got::Text),
             Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_)) => Ok(Got::Prolog),
             Ok(_) => Ok(Got::Other),
-            Err(error) => Err(error),
+            Err(error) => Err(error.clone()),
         };
         if let Ok(Got::Start(name_len, false)) = got {
             self.opened(name_len);
@@ -264,6 +257,14 @@ impl<'a> XmlCursor<'a> {
             Ok(got) => Ok((at, got)),
             Err(error) => Err(self.read_error(at, &error)),
         }
+    }
+
+    /// Where the next event starts, held until the one after it is read.
+    fn start_event(&mut self) -> usize {
+        let at = self.position();
+        self.reader.get_mut().pin(at);
+        self.buf.clear();
+        at
     }
 
     /// A start tag (not an empty one) is in the buffer: the reader blanks the
@@ -395,8 +396,9 @@ impl<'a> XmlCursor<'a> {
             let target = self.depth - 1;
             while self.depth > target {
                 let direct = self.depth == target + 1;
-                let (at, event) = self.next();
-                let got = match event {
+                let at = self.start_event();
+                // Matched where it is: moving quick-xml's large result costs a stall.
+                let got = match &self.reader.read_event_into(&mut self.buf) {
                     Ok(Event::Text(text)) if direct => match text.decode() {
                         Ok(decoded) => {
                             value.push_str(&decoded);
@@ -405,11 +407,11 @@ impl<'a> XmlCursor<'a> {
                         Err(e) => Err(Problem::Text(e.to_string())),
                     },
                     Ok(Event::CData(data)) if direct => {
-                        value.push_str(&String::from_utf8_lossy(&data));
+                        value.push_str(&String::from_utf8_lossy(data));
                         Ok(Piece::Markup(at))
                     }
                     Ok(Event::GeneralRef(reference)) if direct => {
-                        match resolve_reference(&reference) {
+                        match resolve_reference(reference) {
                             Ok(ch) => {
                                 value.push(ch);
                                 Ok(Piece::Markup(at))
@@ -422,7 +424,7 @@ impl<'a> XmlCursor<'a> {
                     Ok(Event::Eof) => Ok(Piece::Eof),
                     Ok(Event::DocType(_)) => Err(Problem::DocType),
                     Ok(_) => Ok(Piece::None),
-                    Err(error) => Err(Problem::Xml(error)),
+                    Err(error) => Err(Problem::Xml(error.clone())),
                 };
                 match got {
                     Ok(Piece::Enter(name_len)) => {

@@ -18,7 +18,7 @@
 use std::io::{self, BufRead, Read};
 
 use super::compact::{self, Compactor};
-use crate::source::Pos;
+use crate::source::{count_chars, Pos};
 
 /// How much is inflated or read at a time.
 pub const CHUNK: usize = 256 * 1024;
@@ -68,6 +68,11 @@ struct Stream<'a> {
     /// Kept bytes, from offset `base` on.
     out: Vec<u8>,
     base: usize,
+    /// Where the line breaks of `out` are, from `newline` on: found once per
+    /// read, so that a place is found by walking this list and counting the
+    /// characters of its line only.
+    newlines: Vec<usize>,
+    newline: usize,
     /// The source is read to its end.
     eof: bool,
     crc: crc32fast::Hasher,
@@ -107,6 +112,8 @@ impl<'a> Kept<'a> {
             filled: 0,
             out: Vec::with_capacity(initial.max(1)),
             base: 0,
+            newlines: Vec::new(),
+            newline: 0,
             eof: false,
             crc: crc32fast::Hasher::new(),
             original_len: 0,
@@ -158,6 +165,9 @@ impl<'a> Kept<'a> {
         stream.input[..ahead].copy_from_slice(&stream.out[at..]);
         stream.filled += ahead;
         stream.out.truncate(at);
+        let cut = stream.base + at;
+        let kept = stream.newlines.partition_point(|&newline| newline < cut);
+        stream.newlines.truncate(kept.max(stream.newline));
         stream.eof = false;
         stream.compactor.start_blank(bulk);
     }
@@ -191,11 +201,15 @@ impl<'a> Kept<'a> {
     /// The line and column of `offset`, which must not be before the pin nor
     /// before a place asked for earlier (it is then the last place counted).
     pub fn locate(&mut self, offset: usize) -> Pos {
-        let (bytes, base) = self.held();
-        let offset = offset.min(base + bytes.len());
-        if offset > self.counted.offset {
-            let from = self.counted.offset - base;
-            self.counted = self.counted.advance(&bytes[from..offset - base]);
+        match &mut self.source {
+            Source::Text(bytes) => {
+                let offset = offset.min(bytes.len());
+                if offset > self.counted.offset {
+                    let from = self.counted.offset;
+                    self.counted = self.counted.advance(&bytes[from..offset]);
+                }
+            }
+            Source::Stream(stream) => self.counted = stream.advance(self.counted, offset),
         }
         self.counted
     }
@@ -226,6 +240,51 @@ impl<'a> Kept<'a> {
 }
 
 impl Stream<'_> {
+    /// The place of `offset` (clamped to what is held), counted from `from`,
+    /// the last place counted.
+    fn advance(&mut self, from: Pos, offset: usize) -> Pos {
+        let offset = offset.min(self.base + self.out.len());
+        if offset <= from.offset {
+            return from;
+        }
+        let mut last = None;
+        let start = self.newline;
+        while let Some(&newline) = self.newlines.get(self.newline) {
+            if newline >= offset {
+                break;
+            }
+            last = Some(newline);
+            self.newline += 1;
+        }
+        let line_start = last.map_or(from.offset, |newline| newline + 1);
+        let tail = &self.out[line_start - self.base..offset - self.base];
+        let chars = if tail.is_ascii() {
+            tail.len()
+        } else {
+            count_chars(tail)
+        };
+        let chars = u32::try_from(chars).unwrap_or(u32::MAX);
+        let crossed = u32::try_from(self.newline - start).unwrap_or(u32::MAX);
+        Pos {
+            offset,
+            line: from.line.saturating_add(crossed),
+            column: match last {
+                Some(_) => chars.saturating_add(1),
+                None => from.column.saturating_add(chars),
+            },
+        }
+    }
+
+    /// Drops the kept bytes before `keep` (and the line breaks among them).
+    fn drop_before(&mut self, keep: usize) {
+        self.out.drain(..keep - self.base);
+        self.base = keep;
+        if self.newline > 0 && self.newline * 2 >= self.newlines.len() {
+            self.newlines.drain(..self.newline);
+            self.newline = 0;
+        }
+    }
+
     /// Reads and compacts the next piece of the source. `counted` is where
     /// lines are counted up to, from which a NUL's place is found.
     fn more(&mut self, counted: Pos) -> Result<(), Failure> {
@@ -264,10 +323,12 @@ impl Stream<'_> {
             let doubled = self.input.len() * 2;
             self.input.resize(doubled, 0);
         }
+        let base = self.base + before;
+        self.newlines
+            .extend(memchr::memchr_iter(b'\n', &self.out[before..]).map(|i| base + i));
         if self.refuse_nul {
             if let Some(at) = memchr::memchr(0, &self.out[before..]) {
-                let from = counted.offset - self.base;
-                return Err(Failure::Nul(counted.advance(&self.out[from..before + at])));
+                return Err(Failure::Nul(self.advance(counted, base + at)));
             }
         }
         Ok(())
@@ -361,12 +422,8 @@ impl Kept<'_> {
         while self.consumed - stream.base >= stream.out.len() && !stream.eof {
             // Let go of what is consumed and not pinned, once counted.
             let keep = self.pin.min(self.consumed).max(stream.base);
-            if self.counted.offset < keep {
-                let from = self.counted.offset - stream.base;
-                self.counted = self.counted.advance(&stream.out[from..keep - stream.base]);
-            }
-            stream.out.drain(..keep - stream.base);
-            stream.base = keep;
+            self.counted = stream.advance(self.counted, keep);
+            stream.drop_before(keep);
             if let Err(failure) = stream.more(self.counted) {
                 let error = io::Error::other(failure.to_string());
                 self.failure = Some(failure);

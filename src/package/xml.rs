@@ -5,12 +5,11 @@
 //!
 //! The cursor reads a stream ([`Kept`]): the file is parsed while it inflates,
 //! and never held whole. One event buffer is reused; an element's start tag is
-//! copied into a buffer from a small pool, so that the parsers may read its
-//! attributes whenever they like without an allocation per element.
+//! copied into the element (inline when short, as most are), so that the
+//! parsers may read its attributes whenever they like without an allocation
+//! per element.
 
-use std::cell::RefCell;
 use std::marker::PhantomData;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use quick_xml::events::attributes::Attributes;
@@ -26,11 +25,8 @@ use crate::source::{FileId, Pos, SourceFile, Span, Spanned};
 /// Deeper nesting than any real export has; bounds the work on hostile input.
 pub const MAX_DEPTH: usize = 256;
 
-/// Start tag buffers no element holds, for the next ones.
-type Pool = Rc<RefCell<Vec<Vec<u8>>>>;
-
-/// Pooled buffers are at most this big: a 10 MB start tag is not kept around.
-const POOLED_CAPACITY: usize = 4 * 1024;
+/// Start tags up to this long are held in the element itself.
+const INLINE_TAG: usize = 72;
 
 pub struct XmlCursor<'a> {
     reader: Reader<Kept<'a>>,
@@ -41,23 +37,30 @@ pub struct XmlCursor<'a> {
     depth: usize,
     /// For XML written from YAML: where its bytes came from, and the YAML files.
     origin: Option<(&'a Origins, &'a [Arc<SourceFile>])>,
-    pool: Pool,
 }
 
 /// A start tag's bytes, from `<` (excluded) to `>` or `/>` (excluded).
-struct Tag {
-    bytes: Vec<u8>,
-    pool: Pool,
+enum Tag {
+    Inline([u8; INLINE_TAG], u8),
+    Long(Vec<u8>),
 }
 
-impl Drop for Tag {
-    fn drop(&mut self) {
-        if self.bytes.capacity() <= POOLED_CAPACITY {
-            if let Ok(mut free) = self.pool.try_borrow_mut() {
-                if free.len() <= MAX_DEPTH {
-                    free.push(std::mem::take(&mut self.bytes));
-                }
+impl Tag {
+    fn new(bytes: &[u8]) -> Self {
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE_TAG => {
+                let mut inline = [0; INLINE_TAG];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                Tag::Inline(inline, len)
             }
+            _ => Tag::Long(bytes.to_vec()),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Tag::Inline(bytes, len) => &bytes[..usize::from(*len)],
+            Tag::Long(bytes) => bytes,
         }
     }
 }
@@ -78,7 +81,7 @@ pub struct Element<'a> {
 impl<'a> Element<'a> {
     /// Local name (namespace prefix dropped).
     pub fn name(&self) -> &[u8] {
-        QName(&self.tag.bytes[..self.name_len])
+        QName(self.tag.bytes().get(..self.name_len).unwrap_or_default())
             .local_name()
             .into_inner()
     }
@@ -126,7 +129,6 @@ impl<'a> XmlCursor<'a> {
             path,
             depth: 0,
             origin: None,
-            pool: Pool::default(),
         }
     }
 
@@ -278,15 +280,13 @@ impl<'a> XmlCursor<'a> {
     /// the buffer, from `from`.
     fn element(&mut self, from: usize, name_len: usize, is_empty: bool) -> Element<'a> {
         let to = self.position();
-        let mut bytes = self.pool.borrow_mut().pop().unwrap_or_default();
-        bytes.clear();
         // The buffer holds `/` of an empty element's `/>`; the tag does not.
         let content = if is_empty {
             self.buf.strip_suffix(b"/").unwrap_or(&self.buf)
         } else {
             &self.buf
         };
-        bytes.extend_from_slice(content);
+        let tag = Tag::new(content);
         let span = self.span(from, to);
         let at = match self.origin {
             Some(_) => Pos {
@@ -301,10 +301,7 @@ impl<'a> XmlCursor<'a> {
             },
         };
         Element {
-            tag: Tag {
-                bytes,
-                pool: Rc::clone(&self.pool),
-            },
+            tag,
             name_len,
             span,
             at,
@@ -479,7 +476,7 @@ impl<'a> XmlCursor<'a> {
         element: &Element<'a>,
         name: &str,
     ) -> Result<Option<Spanned<String>>, LoadError> {
-        let Ok(tag) = std::str::from_utf8(&element.tag.bytes) else {
+        let Ok(tag) = std::str::from_utf8(element.tag.bytes()) else {
             return Err(self.error_at(element.span, "malformed attribute: not UTF-8"));
         };
         // quick-xml's duplicate check compares each attribute with every earlier one,
@@ -510,7 +507,11 @@ impl<'a> XmlCursor<'a> {
                     format!("bad value of attribute `{name}`: {e}"),
                 )
             })?;
-            let span = match attribute_value_range(tag, name) {
+            let range = match &attribute.value {
+                std::borrow::Cow::Borrowed(raw) => within(tag.as_bytes(), raw),
+                std::borrow::Cow::Owned(_) => None,
+            };
+            let span = match range.or_else(|| attribute_value_range(tag, name)) {
                 Some((start, end)) => self.span_in_tag(element, start, end),
                 None => element.span,
             };
@@ -529,7 +530,7 @@ impl<'a> XmlCursor<'a> {
                 let at = element
                     .at
                     .advance(b"<")
-                    .advance(&element.tag.bytes[..start]);
+                    .advance(&element.tag.bytes()[..start]);
                 Span::new(self.file, from, to, at)
             }
         }
@@ -658,7 +659,16 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<char
     }
 }
 
-/// Byte range of an attribute's value (inside the quotes) within a start tag.
+/// Where `part`, a slice of `whole` (an attribute's value as quick-xml gives
+/// it, borrowed from the tag), lies in it.
+fn within(whole: &[u8], part: &[u8]) -> Option<(usize, usize)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some((start, end))
+}
+
+/// Byte range of an attribute's value (inside the quotes) within a start tag:
+/// found by searching the tag, when quick-xml's value is not a slice of it.
 fn attribute_value_range(tag: &str, name: &str) -> Option<(usize, usize)> {
     let bytes = tag.as_bytes();
     let lower = tag.to_ascii_lowercase();

@@ -41,7 +41,8 @@ pub struct Kept<'a> {
     source: Source<'a>,
     /// Offset of the next byte the parser has not consumed.
     consumed: usize,
-    /// Bytes from here on are held.
+    /// Bytes from here on are held (none that are consumed, until a parser
+    /// pins one).
     pin: usize,
     /// Lines and columns are counted up to here.
     counted: Pos,
@@ -124,7 +125,7 @@ impl<'a> Kept<'a> {
         Self {
             source,
             consumed: 0,
-            pin: 0,
+            pin: usize::MAX,
             counted: Pos::START,
             failure: None,
         }
@@ -487,6 +488,24 @@ mod tests {
                 (text.len() as u64, crc32fast::hash(text.as_bytes()))
             );
         }
+    }
+
+    /// Read to its end without a parser pinning anything, a stream holds one
+    /// read's worth of bytes, not the file.
+    #[test]
+    fn a_stream_read_through_holds_little() {
+        let text = "<a>\n  <b>x</b>\n</a>\n".repeat(100_000);
+        let mut kept = Kept::stream_in(Box::new(text.as_bytes()), 0, 4096);
+        let mut held = 0;
+        loop {
+            let n = kept.fill_buf().unwrap().len();
+            if n == 0 {
+                break;
+            }
+            kept.consume(n);
+            held = held.max(kept.held().0.len());
+        }
+        assert!(held < 64 * 1024, "{held} bytes held");
     }
 
     #[test]

@@ -23,6 +23,11 @@ use crate::source::{count_chars, Pos};
 /// How much is inflated or read at a time.
 pub const CHUNK: usize = 256 * 1024;
 
+/// How much passes through at a time, for a parser: the bytes read ahead of
+/// it go through the compactor again when it meets a bulk element (see
+/// [`Kept::blank`]), so they are few.
+const PIECE: usize = 4 * 1024;
+
 /// Why reading a file failed; the parser sees only an I/O error.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Failure {
@@ -63,9 +68,13 @@ struct Stream<'a> {
     /// The start of the file (a byte-order mark) is dealt with.
     started: bool,
     refuse_nul: bool,
-    /// Bytes read and not yet compacted (a token cut by the end of a read).
+    /// Bytes read: `input[start..filled]` are not used yet (a token cut by
+    /// the end of a read, or what has not passed through yet).
     input: Vec<u8>,
+    start: usize,
     filled: usize,
+    /// The source is read to its end (`input` may still hold bytes).
+    read_all: bool,
     /// Kept bytes, from offset `base` on.
     out: Vec<u8>,
     base: usize,
@@ -74,7 +83,7 @@ struct Stream<'a> {
     /// characters of its line only.
     newlines: Vec<usize>,
     newline: usize,
-    /// The source is read to its end.
+    /// Every byte is read and used.
     eof: bool,
     crc: crc32fast::Hasher,
     original_len: u64,
@@ -110,7 +119,9 @@ impl<'a> Kept<'a> {
             started: false,
             refuse_nul: false,
             input: vec![0; initial.max(1)],
+            start: 0,
             filled: 0,
+            read_all: false,
             out: Vec::with_capacity(initial.max(1)),
             base: 0,
             newlines: Vec::new(),
@@ -156,15 +167,11 @@ impl<'a> Kept<'a> {
         if !stream.for_parser || stream.compactor.is_blanking() {
             return;
         }
-        // What was read ahead goes through the compactor, before what is unread.
+        // What was read ahead goes through the compactor: it passed through
+        // from the input, where it still is, just before what is unused.
         let at = (self.consumed - stream.base).min(stream.out.len());
         let ahead = stream.out.len() - at;
-        if stream.input.len() < stream.filled + ahead {
-            stream.input.resize(stream.filled + ahead, 0);
-        }
-        stream.input.copy_within(..stream.filled, ahead);
-        stream.input[..ahead].copy_from_slice(&stream.out[at..]);
-        stream.filled += ahead;
+        stream.start -= ahead.min(stream.start);
         stream.out.truncate(at);
         let cut = stream.base + at;
         let kept = stream.newlines.partition_point(|&newline| newline < cut);
@@ -289,40 +296,32 @@ impl Stream<'_> {
     /// Reads and compacts the next piece of the source. `counted` is where
     /// lines are counted up to, from which a NUL's place is found.
     fn more(&mut self, counted: Pos) -> Result<(), Failure> {
-        // Fill the buffer before scanning it, so that a token longer than one
-        // read (a huge attribute value) is rescanned only when the buffer doubles.
-        let mut end_of_input = false;
-        while self.filled < self.input.len() {
-            match self.reader.read(&mut self.input[self.filled..]) {
-                Ok(0) => {
-                    end_of_input = true;
-                    break;
-                }
-                Ok(n) => {
-                    self.crc.update(&self.input[self.filled..self.filled + n]);
-                    self.original_len += n as u64;
-                    self.filled += n;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Failure::Io(e.to_string())),
-            }
-        }
         let before = self.out.len();
-        let used = if self.for_parser {
-            self.pass(end_of_input)?
-        } else {
-            self.compactor
-                .process(&self.input[..self.filled], end_of_input, &mut self.out)
-                .map_err(|_| Failure::NotUtf8)?
-        };
-        self.input.copy_within(used..self.filled, 0);
-        self.filled -= used;
-        if end_of_input {
-            self.compactor.finish(&mut self.out);
-            self.eof = true;
-        } else if self.filled == self.input.len() {
-            let doubled = self.input.len() * 2;
-            self.input.resize(doubled, 0);
+        loop {
+            let used = if self.for_parser {
+                self.pass()?
+            } else {
+                self.compactor
+                    .process(
+                        &self.input[self.start..self.filled],
+                        self.read_all,
+                        &mut self.out,
+                    )
+                    .map_err(|_| Failure::NotUtf8)?
+            };
+            self.start += used;
+            if self.read_all && self.start == self.filled {
+                self.compactor.finish(&mut self.out);
+                self.eof = true;
+                break;
+            }
+            if self.out.len() > before {
+                break;
+            }
+            // Nothing kept (a blank went on): go on, or read more to decide.
+            if used == 0 {
+                self.read()?;
+            }
         }
         let base = self.base + before;
         self.newlines
@@ -337,10 +336,43 @@ impl Stream<'_> {
 }
 
 impl Stream<'_> {
-    /// Passes the input on, checked, but for a bulk element's content, which
-    /// the compactor blanks; returns how much of it is used.
-    fn pass(&mut self, end_of_input: bool) -> Result<usize, Failure> {
-        let data = &self.input[..self.filled];
+    /// Reads more of the source after the unused input. The buffer is filled
+    /// before it is scanned, so that a token longer than one read (a huge
+    /// attribute value) is rescanned only when the buffer doubles.
+    fn read(&mut self) -> Result<(), Failure> {
+        if self.start > 0 {
+            self.input.copy_within(self.start..self.filled, 0);
+            self.filled -= self.start;
+            self.start = 0;
+        }
+        if self.filled == self.input.len() {
+            let doubled = self.input.len() * 2;
+            self.input.resize(doubled, 0);
+        }
+        while self.filled < self.input.len() {
+            match self.reader.read(&mut self.input[self.filled..]) {
+                Ok(0) => {
+                    self.read_all = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.crc.update(&self.input[self.filled..self.filled + n]);
+                    self.original_len += n as u64;
+                    self.filled += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Failure::Io(e.to_string())),
+            }
+        }
+        Ok(())
+    }
+
+    /// Passes a piece of the unused input on, checked, but for a bulk
+    /// element's content, which the compactor blanks; returns how much of the
+    /// input is used.
+    fn pass(&mut self) -> Result<usize, Failure> {
+        let end_of_input = self.read_all;
+        let data = &self.input[self.start..self.filled];
         let mut used = 0;
         if !self.started {
             if data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]) {
@@ -364,10 +396,10 @@ impl Stream<'_> {
             }
         }
         let rest = &data[used..];
-        let whole = if end_of_input {
+        let whole = if end_of_input && rest.len() <= PIECE {
             rest.len()
         } else {
-            compact::boundary(rest, rest.len())
+            compact::boundary(rest, rest.len().min(PIECE))
         };
         std::str::from_utf8(&rest[..whole]).map_err(|_| Failure::NotUtf8)?;
         self.out.extend_from_slice(&rest[..whole]);

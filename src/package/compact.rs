@@ -446,9 +446,44 @@ pub(crate) fn assert_keeps(bytes: &[u8]) {
     if expected.starts_with("error") {
         return;
     }
-    match from_bytes(bytes) {
-        Ok(kept) => assert_eq!(describe(&kept.text), expected, "compacted: {:?}", kept.text),
+    let kept = match from_bytes(bytes) {
+        Ok(kept) => kept.text,
         Err(e) => panic!("the whole file parses, but reading it compacted failed: {e}"),
+    };
+    assert_eq!(describe(&kept), expected, "compacted: {kept:?}");
+    // Streamed for a parser, which finds the bulk itself (the loaders' way):
+    // the same spans, to the byte. A NUL, refused there, is a text's own.
+    if !kept.contains('\0') {
+        use crate::package::kept::Kept;
+        use crate::package::xml::XmlCursor;
+        use crate::source::FileId;
+        let stream = Kept::stream_in(Box::new(bytes), 0, 61).for_parser();
+        assert_eq!(
+            parsed(&mut XmlCursor::stream(stream, FileId(0), "x")),
+            parsed(&mut XmlCursor::new(&kept, FileId(0), "x")),
+            "streamed for a parser: {kept:?}"
+        );
+    }
+}
+
+/// `{:?}` of what a file parses to, with every span as it is: offsets, lines
+/// and columns.
+pub(crate) fn parsed(cursor: &mut crate::package::xml::XmlCursor<'_>) -> String {
+    let place = crate::package::components::Place {
+        optional: true,
+        ..Default::default()
+    };
+    match crate::package::customizations::parse_file(cursor, &place) {
+        Ok(found) => format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?}",
+            found.entities,
+            found.option_sets,
+            found.relationships,
+            found.components,
+            found.variables,
+            found.references
+        ),
+        Err(error) => format!("error: {error}"),
     }
 }
 
@@ -598,27 +633,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    /// `{:?}` of what a stream parses to, read for a parser (which finds the
-    /// bulk elements), with every span as it is: offsets, lines and columns.
-    fn parsed(cursor: &mut crate::package::xml::XmlCursor<'_>) -> String {
-        let place = crate::package::components::Place {
-            optional: true,
-            ..Default::default()
-        };
-        match crate::package::customizations::parse_file(cursor, &place) {
-            Ok(found) => format!(
-                "{:?} {:?} {:?} {:?} {:?} {:?}",
-                found.entities,
-                found.option_sets,
-                found.relationships,
-                found.components,
-                found.variables,
-                found.references
-            ),
-            Err(error) => format!("error: {error}"),
         }
     }
 

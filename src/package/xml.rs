@@ -234,6 +234,8 @@ impl<'a> XmlCursor<'a> {
     }
 
     /// Reads the next event, refusing DTDs.
+    // Once per event of `skip` and `next_child`, most of the work: inlined there.
+    #[inline(always)]
     fn read(&mut self) -> Result<(usize, Got), LoadError> {
         let at = self.start_event();
         // Matched where it is: moving quick-xml's large result costs a stall.

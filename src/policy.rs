@@ -292,17 +292,13 @@ impl Policy {
     pub fn locate(&self, at: &PolicyLocation) -> Option<Location> {
         let file = self.source.as_ref()?;
         let line_start = file.line_start(at.line.saturating_sub(1));
-        let line = &file.text[line_start..];
+        let line = &file.text().unwrap_or("")[line_start..];
         let start = line_start
             + line
                 .char_indices()
                 .nth(at.column.saturating_sub(1))
                 .map_or(line.len(), |(offset, _)| offset);
-        Some(Location {
-            file: Arc::clone(file),
-            start,
-            end: start,
-        })
+        Some(Location::new(Arc::clone(file), start, start))
     }
 
     /// The configured level of a rule, if the policy sets one.

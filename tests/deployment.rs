@@ -192,7 +192,14 @@ fn at_head(unpacked: &Path, temp: &Path) -> Option<Solution> {
 fn assert_spans_point_at_values(solution: &Solution, form: &str) {
     let covered = |span| {
         let location = solution.locate(span);
-        location.file.text[location.start..location.end].to_owned()
+        // The model keeps no text: the file is read again, kept as the loader kept it.
+        let text = location.file.read_text().unwrap();
+        assert_eq!(
+            location.line_col(),
+            dvlint::source::line_col(&text, location.start),
+            "{form}: {span:?}"
+        );
+        text[location.start..location.end].to_owned()
     };
     for variable in solution.environment_variables.values() {
         let definition = covered(variable.span);

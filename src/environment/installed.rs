@@ -30,7 +30,7 @@ const PUBLISHER_KEYS: [&str; 1] = ["uniquename"];
 
 /// Reads the Web API's JSON. Every problem is reported, with its line and column.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Vec<InstalledSolution>, Vec<JsonError>> {
-    let root = json::parse(&file.text).map_err(|e| vec![e])?;
+    let root = json::parse(file.text().unwrap_or("")).map_err(|e| vec![e])?;
     let mut fields = Fields::new(file);
     let mut solutions = Vec::new();
     if let Some(members) = fields.object(&root, "the document") {
@@ -125,11 +125,7 @@ fn solution(
         version: version?,
         managed: managed?,
         publisher,
-        location: Some(Location {
-            file: Arc::clone(file),
-            start: row.start,
-            end: row.start,
-        }),
+        location: Some(Location::new(Arc::clone(file), row.start, row.start)),
     })
 }
 

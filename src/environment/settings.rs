@@ -72,11 +72,7 @@ impl ReferenceSetting {
 
 impl DeploymentSettings {
     pub fn locate(&self, (start, end): (usize, usize)) -> Location {
-        Location {
-            file: Arc::clone(&self.file),
-            start,
-            end,
-        }
+        Location::new(Arc::clone(&self.file), start, end)
     }
 
     pub fn variable(&self, schema_name: &str) -> Option<&VariableSetting> {
@@ -98,7 +94,7 @@ pub const REFERENCE_KEYS: [&str; 3] = ["LogicalName", "ConnectionId", "Connector
 
 /// Reads a settings file from its text.
 pub fn parse(file: &Arc<SourceFile>) -> Result<DeploymentSettings, Vec<JsonError>> {
-    let root = json::parse(&file.text).map_err(|e| vec![e])?;
+    let root = json::parse(file.text().unwrap_or("")).map_err(|e| vec![e])?;
     let mut fields = Fields::new(file);
     let (mut variables, mut references) = (Vec::new(), Vec::new());
     if let Some(members) = fields.object(&root, "the document") {

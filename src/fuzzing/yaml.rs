@@ -106,12 +106,27 @@ fn check_tree(text: &str) {
     assert!(nodes <= tree::MAX_NODES, "{nodes} nodes");
 }
 
+/// A span's line and column are where its start is in the text.
+fn assert_placed(text: &str, span: crate::source::Span) {
+    let (line, column) = crate::source::line_col(text, span.start as usize);
+    assert_eq!(
+        (span.line as usize, span.column as usize),
+        (line, column),
+        "{span:?}"
+    );
+}
+
 fn check_node(text: &str, node: &Node, depth: usize, nodes: &mut usize) {
     *nodes += 1;
     assert!(depth <= tree::MAX_DEPTH + 1, "depth {depth}");
     let span = node.span;
-    assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
-    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+    let range = span.range();
+    assert!(
+        range.start <= range.end && range.end <= text.len(),
+        "{span:?}"
+    );
+    assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
+    assert_placed(text, span);
     match &node.value {
         Value::Null => {}
         // A plain scalar's value is the text it spans; a quoted one may unescape.
@@ -126,8 +141,13 @@ fn check_node(text: &str, node: &Node, depth: usize, nodes: &mut usize) {
             for entry in entries {
                 assert!(keys.insert(&entry.key), "key {:?} twice", entry.key);
                 let at = entry.key_span;
-                assert!(at.start <= at.end && at.end <= text.len(), "{at:?}");
-                assert!(text.is_char_boundary(at.start) && text.is_char_boundary(at.end));
+                let range = at.range();
+                assert!(
+                    range.start <= range.end && range.end <= text.len(),
+                    "{at:?}"
+                );
+                assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
+                assert_placed(text, at);
                 check_node(text, &entry.node, depth + 1, nodes);
             }
         }

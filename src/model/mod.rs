@@ -10,9 +10,11 @@ use crate::source::{Location, SourceFile, Span, Spanned};
 
 pub mod component;
 pub mod deployment;
+mod options;
 
 pub use component::{Component, KindInfo, ProcessCategory, RootKey, Variant};
 pub use deployment::{ConnectionReference, EnvironmentVariable, VariableType};
+pub use options::Options;
 
 /// One loaded solution package (zip, unpacked folder or extracted export).
 #[derive(Debug)]
@@ -49,13 +51,16 @@ impl Solution {
     pub fn locate(&self, span: Span) -> Location {
         Location {
             file: Arc::clone(&self.files[span.file.0 as usize]),
-            start: span.start,
-            end: span.end,
+            start: span.start as usize,
+            end: span.end as usize,
+            line: span.line as usize,
+            column: span.column as usize,
         }
     }
 
-    /// Whether both were read from the same text, file for file: a solution nobody
-    /// changed (a pre-commit hook checks every solution against `git:HEAD`).
+    /// Whether both were read from the same bytes, file for file (their lengths
+    /// and CRC-32s agree): a solution nobody changed (a pre-commit hook checks
+    /// every solution against `git:HEAD`).
     pub fn same_content(&self, other: &Solution) -> bool {
         self.form == other.form
             && self.files.len() == other.files.len()
@@ -63,7 +68,7 @@ impl Solution {
                 .files
                 .iter()
                 .zip(&other.files)
-                .all(|(a, b)| a.digest == b.digest && a.text == b.text)
+                .all(|(a, b)| a.digest == b.digest)
     }
 
     /// A short description for summaries: `ContosoCore 1.2.0.0`.
@@ -447,8 +452,8 @@ pub struct Attribute {
     /// `<IsCustomField>`; `None` when absent.
     pub is_custom: Option<bool>,
     pub unmodified: bool,
-    /// A local choice defined inside the column.
-    pub local_options: Option<OptionSet>,
+    /// A local choice defined inside the column (boxed: most columns have none).
+    pub local_options: Option<Box<OptionSet>>,
     /// `<OptionSetName>`: the global choice this column uses.
     pub global_option_set: Option<Spanned<String>>,
     /// `PrimaryName` in `<DisplayMask>`: the column lives and dies with its table.
@@ -469,10 +474,10 @@ pub struct OptionSet {
     pub kind: Option<String>,
     pub unmodified: bool,
     /// Options (and states/statuses) by value.
-    pub options: BTreeMap<i64, OptionValue>,
+    pub options: Options,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionValue {
     pub value: i64,
     pub span: Span,

@@ -1,11 +1,10 @@
 //! Reading a solution file while blanking what no rule reads.
 //!
 //! Most of a big `customizations.xml` is forms, views, ribbons, workflows, site
-//! maps and web resources. dvlint keeps every file it reads in memory so that a
-//! diagnostic can quote it, and holding that bulk would double its memory. So the
-//! content of those elements is dropped as the file streams in (from the zip
-//! inflater or the disk), and replaced by as many line breaks as it held, then as
-//! many spaces as its last line had characters. What remains is well-formed XML
+//! maps and web resources. The parser reads none of it, so the content of those
+//! elements is dropped as the file streams in (from the zip inflater or the
+//! disk), before the parser sees it, and replaced by as many line breaks as it
+//! held, then as many spaces as its last line had characters. What remains is well-formed XML
 //! whose every line and column is where it was in the original file: positions
 //! that the parser and the diagnostics compute from the kept text are the real
 //! ones. The start and end tags of a blanked element are kept.
@@ -36,19 +35,11 @@ const BULK: &[&[u8]] = &[
     b"AIConfigurations",
 ];
 
-/// How much is inflated or read at a time.
-const CHUNK: usize = 256 * 1024;
-
 /// A file read through [`read`].
 #[derive(Debug)]
 pub struct Text {
     /// The kept text, byte-order mark removed.
     pub text: String,
-    /// Length of the original bytes, as read.
-    pub original_len: u64,
-    /// CRC-32 of the original bytes: two files are the same only if these agree
-    /// and their kept texts are equal.
-    pub crc: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,58 +51,35 @@ pub enum Error {
     NotUtf8,
 }
 
-/// Reads `reader` to its end.
-pub fn read(reader: &mut dyn Read, size_hint: usize) -> Result<Text, Error> {
-    read_in(reader, size_hint, CHUNK)
+/// Reads `reader` to its end, kept (see [`super::kept::Kept`], which the
+/// loaders stream through instead: they never hold the whole text).
+pub fn read(reader: &mut dyn Read, size_hint: u64) -> Result<Text, Error> {
+    read_in(reader, size_hint, super::kept::CHUNK)
 }
 
 /// [`read`], scanning `chunk` bytes at a time (tests cut tokens everywhere).
-fn read_in(reader: &mut dyn Read, size_hint: usize, chunk: usize) -> Result<Text, Error> {
-    let mut compactor = Compactor::new(size_hint);
-    // A small file needs no 256 KiB buffer (a package of 100 000 small files
-    // would spend its time zeroing them); one byte more than the file lets the
-    // first read see its end.
-    let initial = if size_hint > 0 {
-        chunk.min(size_hint.saturating_add(1))
-    } else {
-        chunk
+fn read_in(reader: &mut dyn Read, size_hint: u64, chunk: usize) -> Result<Text, Error> {
+    let mut kept = super::kept::Kept::stream_in(Box::new(reader), size_hint, chunk);
+    let mut bytes = Vec::new();
+    let read = kept.read_to_end(&mut bytes);
+    let failed = |kept: &super::kept::Kept<'_>, e: std::io::Error| match kept.failure() {
+        Some(super::kept::Failure::NotUtf8) => Error::NotUtf8,
+        _ => Error::Io(e),
     };
-    let mut buffer = vec![0; initial.max(1)];
-    let mut filled = 0;
-    loop {
-        // Fill the buffer before scanning it, so that a token longer than one read
-        // (a huge attribute value) is rescanned only when the buffer doubles.
-        let mut eof = false;
-        while filled < buffer.len() {
-            match reader.read(&mut buffer[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => {
-                    compactor.hash(&buffer[filled..filled + n]);
-                    filled += n;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::Io(e)),
-            }
-        }
-        let consumed = compactor.process(&buffer[..filled], eof)?;
-        buffer.copy_within(consumed..filled, 0);
-        filled -= consumed;
-        if eof {
-            break;
-        }
-        if filled == buffer.len() {
-            buffer.resize(buffer.len() * 2, 0);
-        }
+    if let Err(e) = read {
+        return Err(failed(&kept, e));
     }
-    compactor.finish()
+    kept.finish().map_err(|f| match f {
+        super::kept::Failure::NotUtf8 => Error::NotUtf8,
+        other => Error::Io(std::io::Error::other(other.to_string())),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::NotUtf8)?;
+    Ok(Text { text })
 }
 
 /// [`read`] over bytes already in memory.
 pub fn from_bytes(bytes: &[u8]) -> Result<Text, Error> {
-    read(&mut &bytes[..], bytes.len())
+    read(&mut &bytes[..], bytes.len() as u64)
 }
 
 /// Where the scanner is.
@@ -137,53 +105,73 @@ struct Blank {
     tail: usize,
 }
 
-struct Compactor {
-    out: Vec<u8>,
+/// The bytes of a file are not UTF-8 (or are UTF-16).
+#[derive(Debug)]
+pub struct NotUtf8;
+
+/// The bulk name `name` is, if it is one.
+pub fn bulk(name: &[u8]) -> Option<&'static [u8]> {
+    BULK.iter().copied().find(|&bulk| bulk == name)
+}
+
+/// Decides, run by run, which bytes are kept; fed with the file's bytes in
+/// order, it appends what is kept to a buffer of its caller's.
+///
+/// Fed a whole file, it finds every bulk element itself. A parser that reads
+/// every tag anyway finds them cheaper: it starts one ([`Self::start_blank`])
+/// right after its start tag, and the compactor, fed from there, stops where
+/// that element's content ends.
+pub struct Compactor {
     inside: Inside,
     blank: Option<Blank>,
     started: bool,
-    crc: crc32fast::Hasher,
-    original_len: u64,
+    /// Started by [`Self::start_blank`]: return once the blank ends.
+    one_blank: bool,
 }
 
 impl Compactor {
-    fn new(size_hint: usize) -> Self {
+    pub fn new() -> Self {
         Self {
-            // Kept text is usually under half the file; growing costs little.
-            out: Vec::with_capacity(size_hint.min(64 * 1024 * 1024) / 2),
             inside: Inside::Markup,
             blank: None,
             started: false,
-            crc: crc32fast::Hasher::new(),
-            original_len: 0,
+            one_blank: false,
         }
     }
 
-    fn hash(&mut self, bytes: &[u8]) {
-        self.crc.update(bytes);
-        self.original_len += bytes.len() as u64;
+    /// Blanks the content of the bulk element `name` whose start tag ends where
+    /// the data fed next starts; [`Self::process`] returns at its end tag.
+    pub fn start_blank(&mut self, name: &'static [u8]) {
+        self.started = true;
+        self.one_blank = true;
+        self.inside = Inside::Markup;
+        self.blank = Some(Blank {
+            name,
+            depth: 1,
+            newlines: 0,
+            tail: 0,
+        });
     }
 
-    fn finish(mut self) -> Result<Text, Error> {
-        // An unterminated bulk element: keep its line structure; the parser reports
-        // the missing end tag at the end of the file, where it really is.
-        self.end_blank();
-        let text = String::from_utf8(self.out).map_err(|_| Error::NotUtf8)?;
-        Ok(Text {
-            text,
-            original_len: self.original_len,
-            crc: self.crc.finalize(),
-        })
+    pub fn is_blanking(&self) -> bool {
+        self.blank.is_some()
+    }
+
+    /// At the end of the file. An unterminated bulk element: keep its line
+    /// structure; the parser reports the missing end tag at the end of the file,
+    /// where it really is.
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        self.end_blank(out);
     }
 
     /// Keeps or drops a run of bytes that starts and ends on character boundaries.
-    fn flush(&mut self, bytes: &[u8]) -> Result<(), Error> {
+    fn flush(&mut self, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), NotUtf8> {
         if bytes.is_empty() {
             return Ok(());
         }
-        std::str::from_utf8(bytes).map_err(|_| Error::NotUtf8)?;
+        std::str::from_utf8(bytes).map_err(|_| NotUtf8)?;
         match &mut self.blank {
-            None => self.out.extend_from_slice(bytes),
+            None => out.extend_from_slice(bytes),
             Some(blank) => match memchr::memrchr(b'\n', bytes) {
                 Some(last) => {
                     blank.newlines += memchr::memchr_iter(b'\n', bytes).count();
@@ -195,17 +183,18 @@ impl Compactor {
         Ok(())
     }
 
-    fn end_blank(&mut self) {
+    fn end_blank(&mut self, out: &mut Vec<u8>) {
         if let Some(blank) = self.blank.take() {
-            self.out.resize(self.out.len() + blank.newlines, b'\n');
-            self.out.resize(self.out.len() + blank.tail, b' ');
+            out.resize(out.len() + blank.newlines, b'\n');
+            out.resize(out.len() + blank.tail, b' ');
         }
     }
 
-    /// Processes as much of `data` as can be decided; returns how much was used.
-    /// The rest (an incomplete token) comes again with more data after it. Bytes
-    /// are kept or dropped in runs, flushed where blanking starts or ends.
-    fn process(&mut self, data: &[u8], eof: bool) -> Result<usize, Error> {
+    /// Processes as much of `data` as can be decided, appending what is kept to
+    /// `out`; returns how much was used. The rest (an incomplete token) comes
+    /// again with more data after it. Bytes are kept or dropped in runs, flushed
+    /// where blanking starts or ends.
+    pub fn process(&mut self, data: &[u8], eof: bool, out: &mut Vec<u8>) -> Result<usize, NotUtf8> {
         let mut pos = 0;
         if !self.started {
             if data.len() < 3 && !eof {
@@ -213,7 +202,7 @@ impl Compactor {
             }
             self.started = true;
             if data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]) {
-                return Err(Error::NotUtf8);
+                return Err(NotUtf8);
             }
             if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 pos = 3;
@@ -225,7 +214,9 @@ impl Compactor {
                 Inside::Markup => match memchr::memchr(b'<', &data[pos..]) {
                     None if eof => break data.len(),
                     None => break boundary(data, data.len()).max(pos),
-                    Some(i) => match self.markup(data, pos + i, eof, &mut run)? {
+                    Some(i) => match self.markup(data, pos + i, eof, &mut run, out)? {
+                        // The blank started for a parser ended: the rest is its.
+                        Some(_) if self.one_blank && self.blank.is_none() => break run,
                         Some(next) => {
                             pos = next;
                             continue;
@@ -250,7 +241,7 @@ impl Compactor {
                 }
             }
         };
-        self.flush(&data[run..used])?;
+        self.flush(&data[run..used], out)?;
         Ok(used)
     }
 
@@ -262,7 +253,8 @@ impl Compactor {
         at: usize,
         eof: bool,
         run: &mut usize,
-    ) -> Result<Option<usize>, Error> {
+        out: &mut Vec<u8>,
+    ) -> Result<Option<usize>, NotUtf8> {
         let rest = &data[at..];
         let need_more = !eof;
         for (opening, inside) in [
@@ -305,8 +297,8 @@ impl Compactor {
                 blank.depth == 0
             });
             if blank_ends {
-                self.flush(&data[*run..at])?;
-                self.end_blank();
+                self.flush(&data[*run..at], out)?;
+                self.end_blank(out);
                 *run = at;
             }
             return Ok(Some(end));
@@ -316,7 +308,7 @@ impl Compactor {
                 Some(blank) => blank.depth += 1,
                 None => {
                     // Keep everything up to and including the start tag.
-                    self.flush(&data[*run..end])?;
+                    self.flush(&data[*run..end], out)?;
                     *run = end;
                     self.blank = Some(Blank {
                         name: watched,
@@ -347,7 +339,7 @@ fn tag_end(bytes: &[u8]) -> Option<usize> {
 
 /// The largest index `<= end` at which `data` can be cut without splitting a
 /// character, so that every piece emitted is checked as UTF-8 on its own.
-fn boundary(data: &[u8], end: usize) -> usize {
+pub fn boundary(data: &[u8], end: usize) -> usize {
     let end = end.min(data.len());
     // The start of the character that holds byte `end - 1`.
     let lead = (end.saturating_sub(4)..end)
@@ -454,9 +446,44 @@ pub(crate) fn assert_keeps(bytes: &[u8]) {
     if expected.starts_with("error") {
         return;
     }
-    match from_bytes(bytes) {
-        Ok(kept) => assert_eq!(describe(&kept.text), expected, "compacted: {:?}", kept.text),
+    let kept = match from_bytes(bytes) {
+        Ok(kept) => kept.text,
         Err(e) => panic!("the whole file parses, but reading it compacted failed: {e}"),
+    };
+    assert_eq!(describe(&kept), expected, "compacted: {kept:?}");
+    // Streamed for a parser, which finds the bulk itself (the loaders' way):
+    // the same spans, to the byte. A NUL, refused there, is a text's own.
+    if !kept.contains('\0') {
+        use crate::package::kept::Kept;
+        use crate::package::xml::XmlCursor;
+        use crate::source::FileId;
+        let stream = Kept::stream_in(Box::new(bytes), 0, 61).for_parser();
+        assert_eq!(
+            parsed(&mut XmlCursor::stream(stream, FileId(0), "x")),
+            parsed(&mut XmlCursor::new(&kept, FileId(0), "x")),
+            "streamed for a parser: {kept:?}"
+        );
+    }
+}
+
+/// `{:?}` of what a file parses to, with every span as it is: offsets, lines
+/// and columns.
+pub(crate) fn parsed(cursor: &mut crate::package::xml::XmlCursor<'_>) -> String {
+    let place = crate::package::components::Place {
+        optional: true,
+        ..Default::default()
+    };
+    match crate::package::customizations::parse_file(cursor, &place) {
+        Ok(found) => format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?}",
+            found.entities,
+            found.option_sets,
+            found.relationships,
+            found.components,
+            found.variables,
+            found.references
+        ),
+        Err(error) => format!("error: {error}"),
     }
 }
 
@@ -569,10 +596,16 @@ mod tests {
 
     #[test]
     fn the_digest_covers_blanked_content() {
-        let a = from_bytes(b"<a><RibbonDiffXml>one</RibbonDiffXml></a>").unwrap();
-        let b = from_bytes(b"<a><RibbonDiffXml>two</RibbonDiffXml></a>").unwrap();
-        assert_eq!(a.text, b.text);
-        assert_ne!(a.crc, b.crc);
+        let read = |bytes: &'static [u8]| {
+            let mut kept = super::super::kept::Kept::stream(Box::new(bytes), 0);
+            let mut text = String::new();
+            kept.read_to_string(&mut text).unwrap();
+            (text, kept.finish().unwrap())
+        };
+        let (a, a_digest) = read(b"<a><RibbonDiffXml>one</RibbonDiffXml></a>");
+        let (b, b_digest) = read(b"<a><RibbonDiffXml>two</RibbonDiffXml></a>");
+        assert_eq!(a, b);
+        assert_ne!(a_digest, b_digest);
     }
 
     fn xml_files(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
@@ -599,6 +632,33 @@ mod tests {
                         out.push((format!("{name}!/{}", member.name()), bytes));
                     }
                 }
+            }
+        }
+    }
+
+    /// Read for a parser, which starts the blanks, a file gives the same kept
+    /// text as the compactor alone (a report reads it so again): the same spans,
+    /// to the byte, whatever the reads' sizes.
+    #[test]
+    fn blanks_the_parser_starts_keep_what_the_compactor_keeps() {
+        use crate::package::kept::Kept;
+        use crate::package::xml::XmlCursor;
+        use crate::source::FileId;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        xml_files(&root.join("../shared/corpus"), &mut files);
+        xml_files(&root.join("tests/fixtures"), &mut files);
+        xml_files(&root.join("examples"), &mut files);
+        files.push(("entity".to_owned(), ENTITY.as_bytes().to_vec()));
+        for (name, bytes) in &files {
+            let Ok(kept) = from_bytes(bytes) else {
+                continue;
+            };
+            let expected = parsed(&mut XmlCursor::new(&kept.text, FileId(0), "x"));
+            for chunk in [7, 1 << 12, 1 << 18] {
+                let kept = Kept::stream_in(Box::new(&bytes[..]), 0, chunk).for_parser();
+                let mut cursor = XmlCursor::stream(kept, FileId(0), "x");
+                assert_eq!(parsed(&mut cursor), expected, "{name}, reads of {chunk}");
             }
         }
     }

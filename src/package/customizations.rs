@@ -245,7 +245,10 @@ fn parse_entity_info(
             name,
             unmodified,
             display_name,
-            attributes,
+            // Built again from its sorted entries, a map fills its nodes: one
+            // grown entry by entry leaves them a third empty, and the columns
+            // are most of a model.
+            attributes: attributes.into_iter().collect(),
         });
         Ok(())
     })?;
@@ -293,7 +296,7 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
                 b"OptionSetName" => {
                     global_option_set = Some(cur.text(&child)?).filter(|n| !n.value.is_empty())
                 }
-                b"optionset" => local_options = Some(parse_option_set(cur, &child)?),
+                b"optionset" => local_options = Some(Box::new(parse_option_set(cur, &child)?)),
                 b"DisplayMask" => {
                     is_primary_name = cur
                         .text(&child)?
@@ -377,7 +380,7 @@ fn parse_option_set(
         span: element.span,
         kind,
         unmodified,
-        options,
+        options: options.into_values().collect(),
     })
 }
 

@@ -200,7 +200,7 @@ pub fn json_value(
                 let value = value.trim();
                 if !value.is_empty() {
                     let (start, end) = locate_value(text, value).unwrap_or((0, 0));
-                    let span = Span { file, start, end };
+                    let span = Span::in_text(file, text, start, end);
                     return Ok(Some(Spanned::new(value.to_owned(), span)));
                 }
             }
@@ -328,7 +328,7 @@ mod tests {
 
     fn at(text: &str, value: &Option<Spanned<String>>) -> String {
         let span = value.as_ref().unwrap().span;
-        text[span.start..span.end].to_owned()
+        text[span.range()].to_owned()
     }
 
     #[test]
@@ -348,7 +348,7 @@ mod tests {
             at(CUSTOMIZATIONS, connector),
             "/providers/Microsoft.PowerApps/apis/shared_office365"
         );
-        assert!(CUSTOMIZATIONS[outlook.span.start..].starts_with("<connectionreference "));
+        assert!(CUSTOMIZATIONS[outlook.span.start as usize..].starts_with("<connectionreference "));
         // The custom connector's GUID, nested, is not the connector id.
         let (_, graph) = &found.references[1];
         assert_eq!(

@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::{compact, printable, search, LoadError, PackageFiles, MAX_FILE_BYTES};
+use super::{printable, search, Again, LoadError, PackageFiles, Raw, MAX_FILE_BYTES};
+use crate::source::Reopen;
 
 pub struct FolderFiles {
     root: PathBuf,
@@ -41,7 +43,7 @@ impl FolderFiles {
     /// Opens a file to read, refusing a path that a symbolic link leads out of
     /// the solution folder, and anything but a regular file: a named pipe or a
     /// device would block the read or never end.
-    fn open(&mut self, full: &Path, shown: &str) -> Result<fs::File, LoadError> {
+    fn open_file(&mut self, full: &Path, shown: &str) -> Result<fs::File, LoadError> {
         let cannot = |e: std::io::Error| LoadError::file(shown, format!("cannot read: {e}"));
         let mut metadata = fs::symlink_metadata(full).map_err(cannot)?;
         let is_link = metadata.file_type().is_symlink();
@@ -117,7 +119,7 @@ impl PackageFiles for FolderFiles {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let full = self.path_of(path);
         let shown = self.display(path);
-        let file = self.open(&full, &shown)?;
+        let file = self.open_file(&full, &shown)?;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
@@ -139,21 +141,49 @@ impl PackageFiles for FolderFiles {
         fs::symlink_metadata(self.path_of(dir).join(name)).is_ok_and(|m| m.file_type().is_symlink())
     }
 
-    fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
+    fn open(&mut self, path: &str) -> Result<(Box<dyn Read + '_>, u64), LoadError> {
         let full = self.path_of(path);
         let shown = self.display(path);
-        let file = self.open(&full, &shown)?;
-        let hint = file
-            .metadata()
-            .map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
-        let text = compact::read(&mut file.take(MAX_FILE_BYTES + 1), hint)
-            .map_err(|e| LoadError::file(&shown, format!("cannot read: {e}")))?;
-        if text.original_len > MAX_FILE_BYTES {
-            return Err(LoadError::file(
-                &shown,
-                format!("larger than the {MAX_FILE_BYTES}-byte limit; refusing to read it"),
-            ));
+        let file = self.open_file(&full, &shown)?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        Ok((Box::new(Capped { file, read: 0 }), size))
+    }
+
+    fn reopen(&self, path: &str) -> Arc<dyn Reopen> {
+        Arc::new(Again(DiskFile(self.path_of(path))))
+    }
+}
+
+/// A file read up to the size limit, its errors said as the loader says them.
+struct Capped {
+    file: fs::File,
+    read: u64,
+}
+
+impl Read for Capped {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self
+            .file
+            .read(out)
+            .map_err(|e| io::Error::other(format!("cannot read: {e}")))?;
+        self.read += n as u64;
+        if self.read > MAX_FILE_BYTES {
+            return Err(io::Error::other(format!(
+                "larger than the {MAX_FILE_BYTES}-byte limit; refusing to read it"
+            )));
         }
-        Ok(text)
+        Ok(n)
+    }
+}
+
+/// A file of a folder, read again for a snippet.
+#[derive(Debug)]
+struct DiskFile(PathBuf);
+
+impl Raw for DiskFile {
+    fn raw(&self, each: &mut dyn FnMut(&mut dyn Read, u64) -> io::Result<()>) -> io::Result<()> {
+        let file = fs::File::open(&self.0)?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        each(&mut file.take(MAX_FILE_BYTES), size)
     }
 }

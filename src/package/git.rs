@@ -8,14 +8,17 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Arc;
 
 use super::{
-    detect_layout, load_selected, search, Layout, LoadError, PackageFiles, MAX_FILE_BYTES,
+    detect_layout, load_selected, search, Again, Layout, LoadError, PackageFiles, Raw,
+    MAX_FILE_BYTES,
 };
 use crate::model::{PackageForm, Solution};
+use crate::source::Reopen;
 
 /// Loads the solution at `path` (the candidate's path, as the user named it) as it was at
 /// git revision `rev`. `shown` prefix in messages and locations: `git:REF:relative/path`.
@@ -516,6 +519,15 @@ impl PackageFiles for TreeFiles {
 
     fn read(&mut self, path: &str) -> Result<Vec<u8>, LoadError> {
         let shown = self.display(path);
+        let (mut blob, size) = self.open(path)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        blob.read_to_end(&mut bytes)
+            .map_err(|e| LoadError::file(shown, e.to_string()))?;
+        Ok(bytes)
+    }
+
+    fn open(&mut self, path: &str) -> Result<(Box<dyn Read + '_>, u64), LoadError> {
+        let shown = self.display(path);
         let entry = match self.entries.get(path) {
             Some(entry) if entry.kind == Kind::Blob => entry.clone(),
             _ => return Err(LoadError::file(shown, "no such file at the revision")),
@@ -525,7 +537,19 @@ impl PackageFiles for TreeFiles {
             Some(reader) => reader,
             slot => slot.insert(BlobReader::start(&self.root)?),
         };
-        reader.read(&entry.oid, entry.size, &shown)
+        Ok((
+            Box::new(reader.blob(&entry.oid, entry.size, &shown)?),
+            entry.size,
+        ))
+    }
+
+    fn reopen(&self, path: &str) -> Arc<dyn Reopen> {
+        let entry = self.entries.get(path);
+        Arc::new(Again(Blob {
+            root: self.root.clone(),
+            oid: entry.map(|e| e.oid.clone()).unwrap_or_default(),
+            size: entry.map_or(0, |e| e.size),
+        }))
     }
 
     fn display(&self, path: &str) -> String {
@@ -570,6 +594,29 @@ impl BlobReader {
     /// Reads blob `oid`, whose size the tree listing gave as `size` (already checked
     /// against the cap); `shown` names it in errors.
     fn read(&mut self, oid: &str, size: u64, shown: &str) -> Result<Vec<u8>, LoadError> {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        self.blob(oid, size, shown)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| LoadError::file(shown, e.to_string()))?;
+        Ok(bytes)
+    }
+
+    /// Asks for blob `oid` (see [`Self::read`]): a stream of its bytes.
+    fn blob(&mut self, oid: &str, size: u64, shown: &str) -> Result<BlobStream<'_>, LoadError> {
+        let declared = self.ask(oid, size, shown)?;
+        let Some(stdout) = &mut self.stdout else {
+            return Err(LoadError::file(shown, "git cat-file is no longer running"));
+        };
+        Ok(BlobStream {
+            stdout,
+            left: declared,
+            ended: false,
+        })
+    }
+
+    /// Asks for blob `oid`; returns its size once the answer's header agrees
+    /// with the listing.
+    fn ask(&mut self, oid: &str, size: u64, shown: &str) -> Result<u64, LoadError> {
         let broken = |e: std::io::Error| {
             LoadError::file(shown, format!("cannot read from git cat-file: {e}"))
         };
@@ -607,15 +654,7 @@ impl BlobReader {
                 ),
             ));
         }
-        let length = usize::try_from(declared)
-            .map_err(|_| LoadError::file(shown, "too large to read on this machine"))?;
-        let mut bytes = vec![0; length];
-        let mut newline = [0u8; 1];
-        stdout
-            .read_exact(&mut bytes)
-            .and_then(|()| stdout.read_exact(&mut newline))
-            .map_err(broken)?;
-        Ok(bytes)
+        Ok(declared)
     }
 
     /// Closes both pipes (git exits on either) and reaps the process.
@@ -629,6 +668,72 @@ impl BlobReader {
 impl Drop for BlobReader {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// The bytes of one blob `git cat-file --batch` is writing. Dropped before its
+/// end, it reads the rest, so that the next answer is read from its start.
+struct BlobStream<'r> {
+    stdout: &'r mut BufReader<ChildStdout>,
+    left: u64,
+    /// The newline after the blob is read.
+    ended: bool,
+}
+
+impl Read for BlobStream<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let broken = |e: io::Error| io::Error::other(format!("cannot read from git cat-file: {e}"));
+        if self.left == 0 {
+            if !self.ended {
+                self.ended = true;
+                self.stdout.read_exact(&mut [0u8; 1]).map_err(broken)?;
+            }
+            return Ok(0);
+        }
+        let most = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(out.len());
+        let n = self.stdout.read(&mut out[..most]).map_err(broken)?;
+        if n == 0 {
+            return Err(broken(io::ErrorKind::UnexpectedEof.into()));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+impl Drop for BlobStream<'_> {
+    fn drop(&mut self) {
+        let _ = io::copy(self, &mut io::sink());
+    }
+}
+
+/// A blob read again for a snippet, by a `git cat-file` of its own.
+#[derive(Debug)]
+struct Blob {
+    root: PathBuf,
+    oid: String,
+    size: u64,
+}
+
+impl Raw for Blob {
+    fn raw(&self, each: &mut dyn FnMut(&mut dyn Read, u64) -> io::Result<()>) -> io::Result<()> {
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "blob", &self.oid])
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let read = match child.stdout.take() {
+            Some(stdout) => each(&mut stdout.take(self.size), self.size),
+            None => Err(io::Error::other("git cat-file has no output")),
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        read
     }
 }
 

@@ -8,6 +8,7 @@ mod customizations;
 mod deployment;
 mod folder;
 pub mod git;
+mod kept;
 mod manifest;
 mod origins;
 mod search;
@@ -17,13 +18,16 @@ mod zip;
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::model::{PackageForm, Solution, Variant};
-use crate::source::{FileId, SourceFile, Span, Spanned};
+use crate::source::{FileId, Reopen, SourceFile, Span, Spanned};
 use components::{Generic, Place};
 use customizations::Components;
+use kept::{Failure, Kept};
 use search::Layout;
 use xml::XmlCursor;
 
@@ -110,12 +114,31 @@ trait PackageFiles {
         false
     }
 
-    /// The text of a file with the content of bulk elements blanked
-    /// ([`compact`]). Sources that can stream override this, so that the bulk is
-    /// never held in memory.
-    fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
-        let bytes = self.read(path)?;
-        compact::from_bytes(&bytes).map_err(|e| LoadError::file(self.display(path), e.to_string()))
+    /// A stream of the file's bytes, and its size (0 if unknown): what the
+    /// parser reads as the file inflates. A read error's message is the whole
+    /// complaint (`corrupt zip member: …`).
+    fn open(&mut self, path: &str) -> Result<(Box<dyn Read + '_>, u64), LoadError>;
+
+    /// How to read the file again, for a snippet of a report.
+    fn reopen(&self, path: &str) -> Arc<dyn Reopen>;
+}
+
+/// The bytes of a package file, as read the first time.
+trait Raw: Send + Sync + fmt::Debug {
+    /// Calls `each` with a stream of the bytes, and their size (0 if unknown).
+    fn raw(&self, each: &mut dyn FnMut(&mut dyn Read, u64) -> io::Result<()>) -> io::Result<()>;
+}
+
+/// A package file read again, kept as the first time: the same offsets.
+#[derive(Debug)]
+struct Again<T>(T);
+
+impl<T: Raw> Reopen for Again<T> {
+    fn read(&self, each: &mut dyn FnMut(&mut dyn BufRead) -> io::Result<()>) -> io::Result<()> {
+        self.0.raw(&mut |reader, size| {
+            let mut kept = Kept::stream(Box::new(reader), size);
+            each(&mut kept)
+        })
     }
 }
 
@@ -276,17 +299,11 @@ fn load_selected(
     }
     // Newer exports and pac write newer kinds in lower-case folders, in both forms.
     generic_component_files(files.as_ref(), &mut component_files)?;
-    let manifest_file = builder.add_file(files.as_mut(), &solution_path)?;
-    let (package, manifest) = {
-        let source = &builder.files[manifest_file.0 as usize];
-        let mut cur = XmlCursor::new(&source.text, manifest_file, &source.display_path);
-        manifest::parse(&mut cur)?
-    };
+    let (package, manifest) = builder.parse_xml(files.as_mut(), &solution_path, manifest::parse)?;
     for (path, place) in component_files {
-        let id = builder.add_file(files.as_mut(), &path)?;
-        let source = Arc::clone(&builder.files[id.0 as usize]);
-        let mut cur = XmlCursor::new(&source.text, id, &source.display_path);
-        let found = customizations::parse_file(&mut cur, &place)?;
+        let found = builder.parse_xml(files.as_mut(), &path, |cur| {
+            customizations::parse_file(cur, &place)
+        })?;
         builder.merge_file(files.as_mut(), found, &place)?;
     }
     Ok(builder.solution(origin, form, package, manifest, Vec::new()))
@@ -606,34 +623,50 @@ impl Builder {
         }
     }
 
-    fn add_file(&mut self, files: &mut dyn PackageFiles, path: &str) -> Result<FileId, LoadError> {
+    /// Parses the XML file at `path` with `parse` as it streams from `files`,
+    /// then reads it to its end (the digest covers every byte), and adds it to
+    /// the model's files without its text: a report reads it again if it quotes it.
+    fn parse_xml<T>(
+        &mut self,
+        files: &mut dyn PackageFiles,
+        path: &str,
+        parse: impl FnOnce(&mut XmlCursor<'_>) -> Result<T, LoadError>,
+    ) -> Result<T, LoadError> {
         let shown = files.display(path);
-        let (text, digest) = match files.read_text(path) {
-            Ok(read) => (read.text, (read.original_len, read.crc)),
-            Err(_) => {
-                // Not UTF-8, or the streaming read failed: a whole read names the
-                // problem precisely (line and column, UTF-16, I/O error).
-                let bytes = files.read(path)?;
-                let digest = (bytes.len() as u64, crc32fast::hash(&bytes));
-                let text = decode_utf8(&shown, bytes)?;
-                (
-                    compact::from_bytes(text.as_bytes()).map_or(text, |t| t.text),
-                    digest,
-                )
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        let outcome = {
+            let (reader, size) = files.open(path)?;
+            let mut cur = XmlCursor::stream(Kept::stream(reader, size).for_parser(), id, &shown);
+            let parsed = parse(&mut cur);
+            // The stream's failure explains a parse error it caused.
+            match (parsed, cur.failure().cloned()) {
+                (_, Some(failure)) => Err(Err(failure)),
+                (Err(error), None) => Err(Ok(error)),
+                (Ok(value), None) => cur.finish().map(|digest| (value, digest)).map_err(Err),
             }
         };
-        // XML has no NUL character; a UTF-16 file without a byte-order mark is
-        // valid UTF-8 full of them.
-        if let Some(at) = memchr::memchr(0, text.as_bytes()) {
-            return Err(LoadError::xml(
-                &shown,
-                &text,
-                at,
-                "a NUL character, which XML does not allow (UTF-16 without a byte-order \
-                 mark?); solution files are UTF-8",
-            ));
+        match outcome {
+            Ok((value, digest)) => {
+                self.files
+                    .push(SourceFile::reopened(shown, digest, files.reopen(path)));
+                Ok(value)
+            }
+            Err(Ok(error)) => Err(error),
+            Err(Err(Failure::NotUtf8)) => {
+                // A whole read names the problem precisely: its line and column
+                // in the file as written, or UTF-16.
+                let bytes = files.read(path)?;
+                decode_utf8(&shown, bytes)?;
+                Err(LoadError::file(shown, Failure::NotUtf8.to_string()))
+            }
+            Err(Err(Failure::Nul(at))) => Err(LoadError::At {
+                path: shown,
+                line: at.line as usize,
+                column: at.column as usize,
+                message: xml::NUL_MESSAGE.to_owned(),
+            }),
+            Err(Err(Failure::Io(message))) => Err(LoadError::file(shown, message)),
         }
-        Ok(self.push_file(shown, text, digest))
     }
 
     fn push_file(&mut self, shown: String, text: String, digest: (u64, u32)) -> FileId {
@@ -656,7 +689,7 @@ impl Builder {
         let text = decode_utf8(&shown, bytes)?;
         let id = self.push_file(shown, text, digest);
         let source = &self.files[id.0 as usize];
-        deployment::json_value(&source.text, id, &source.display_path)
+        deployment::json_value(source.text().unwrap_or(""), id, &source.display_path)
     }
 
     /// Adds what one component file defines; an environment variable's definition
@@ -683,15 +716,13 @@ impl Builder {
     fn defined_twice(files: &[Arc<SourceFile>], what: &str, first: Span, again: Span) -> LoadError {
         let first_file = &files[first.file.0 as usize];
         let again_file = &files[again.file.0 as usize];
-        let (line, column) = again_file.line_col(again.start);
-        let (first_line, _) = first_file.line_col(first.start);
         LoadError::At {
             path: again_file.display_path.clone(),
-            line,
-            column,
+            line: again.line as usize,
+            column: again.column as usize,
             message: format!(
-                "{what} is defined twice (first at {}:{first_line})",
-                first_file.display_path
+                "{what} is defined twice (first at {}:{})",
+                first_file.display_path, first.line
             ),
         }
     }

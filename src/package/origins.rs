@@ -8,7 +8,9 @@
 //! cursor gives the model points into a `.yml` file, and the written XML is
 //! dropped once parsed.
 
-use crate::source::Span;
+use std::sync::Arc;
+
+use crate::source::{floor_char_boundary, offset32, Pos, SourceFile, Span};
 
 /// One written token and the YAML it came from.
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +52,8 @@ impl Origins {
     /// The YAML span of the written bytes `start..end`: through the innermost token
     /// holding both ends, proportionally inside it (a value written with escapes is
     /// longer than its YAML text, so the offset is clamped to the YAML token).
-    pub fn map(&self, start: usize, end: usize) -> Option<Span> {
+    /// `files` holds the YAML texts, where a place inside a token is counted.
+    pub fn map(&self, start: usize, end: usize, files: &[Arc<SourceFile>]) -> Option<Span> {
         let first = self.marks.partition_point(|m| m.xml.0 <= start);
         let mut index = first
             .checked_sub(1)
@@ -59,7 +62,7 @@ impl Origins {
         loop {
             let mark = &self.marks[index];
             if mark.xml.0 <= start && end <= mark.xml.1 {
-                return Some(Self::within(mark, start, end));
+                return Some(Self::within(mark, start, end, files));
             }
             if mark.parent == NONE {
                 break;
@@ -68,22 +71,38 @@ impl Origins {
         }
         // No token holds the whole range: its start's token, to that token's end.
         let mark = &self.marks[found];
-        Some(Self::within(mark, start.max(mark.xml.0), mark.xml.1))
+        Some(Self::within(mark, start.max(mark.xml.0), mark.xml.1, files))
     }
 
-    fn within(mark: &Mark, start: usize, end: usize) -> Span {
-        let length = mark.span.end - mark.span.start;
-        let offset = |at: usize| mark.span.start + at.saturating_sub(mark.xml.0).min(length);
+    fn within(mark: &Mark, start: usize, end: usize, files: &[Arc<SourceFile>]) -> Span {
+        let (token_start, token_end) = (mark.span.start as usize, mark.span.end as usize);
+        let length = token_end - token_start;
+        let offset = |at: usize| token_start + at.saturating_sub(mark.xml.0).min(length);
         let from = offset(start);
         let to = if end >= mark.xml.1 {
-            mark.span.end
+            token_end
         } else {
             offset(end)
         };
+        let token = Pos {
+            offset: token_start,
+            line: mark.span.line,
+            column: mark.span.column,
+        };
+        // Inside the token: counted from its start in the YAML text.
+        let at = match files.get(mark.span.file.0 as usize).and_then(|f| f.text()) {
+            Some(text) if from > token_start && from <= text.len() => {
+                let from = floor_char_boundary(text, from).max(token_start);
+                token.advance(&text.as_bytes()[token_start..from])
+            }
+            _ => token,
+        };
         Span {
             file: mark.span.file,
-            start: from,
-            end: to.max(from),
+            start: offset32(from),
+            end: offset32(to.max(from)),
+            line: at.line,
+            column: at.column,
         }
     }
 }
@@ -95,12 +114,18 @@ mod tests {
     use super::*;
     use crate::source::FileId;
 
+    /// The YAML texts of the test: files 1 and 2 (file 0 is not read).
+    fn files() -> Vec<Arc<SourceFile>> {
+        ["", "k\n  key: ab cd ef", "line one\n\n  é value text here"]
+            .iter()
+            .map(|text| SourceFile::new("x.yml".to_owned(), (*text).to_owned()))
+            .collect()
+    }
+
     fn span(file: u32, start: usize, end: usize) -> Span {
-        Span {
-            file: FileId(file),
-            start,
-            end,
-        }
+        let files = files();
+        let text = files[file as usize].text().unwrap_or("");
+        Span::in_text(FileId(file), text, start.min(text.len()), end)
     }
 
     #[test]
@@ -114,12 +139,13 @@ mod tests {
         origins.close(tag, 10);
         let text = origins.push(10, span(2, 20, 24), None);
         origins.close(text, 14);
-        assert_eq!(origins.map(0, 10), Some(span(1, 0, 1)));
-        assert_eq!(origins.map(6, 8), Some(span(1, 10, 12)));
-        assert_eq!(origins.map(10, 14), Some(span(2, 20, 24)));
-        assert_eq!(origins.map(11, 12), Some(span(2, 21, 22)));
+        let files = files();
+        assert_eq!(origins.map(0, 10, &files), Some(span(1, 0, 1)));
+        assert_eq!(origins.map(6, 8, &files), Some(span(1, 10, 12)));
+        assert_eq!(origins.map(10, 14, &files), Some(span(2, 20, 24)));
+        assert_eq!(origins.map(11, 12, &files), Some(span(2, 21, 22)));
         // The end tag is in no token: the text's, to its end.
-        assert_eq!(origins.map(14, 18), Some(span(2, 24, 24)));
-        assert_eq!(Origins::default().map(0, 1), None);
+        assert_eq!(origins.map(14, 18, &files), Some(span(2, 24, 24)));
+        assert_eq!(Origins::default().map(0, 1, &files), None);
     }
 }

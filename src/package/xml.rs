@@ -1,22 +1,37 @@
 //! A small pull cursor over quick-xml events. The model parsers walk the elements
 //! they need and skip the rest (forms, views, ribbons, workflows) without ever
-//! building a tree, keeping the byte span of every value they return.
+//! building a tree, keeping the byte span of every value they return, with its
+//! line and column counted as the bytes go by.
+//!
+//! The cursor reads a stream ([`Kept`]): the file is parsed while it inflates,
+//! and never held whole. One event buffer is reused; an element's start tag is
+//! copied into the element (inline when short, as most are), so that the
+//! parsers may read its attributes whenever they like without an allocation
+//! per element.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
-
+use std::marker::PhantomData;
 use std::sync::Arc;
 
+use quick_xml::events::attributes::Attributes;
+use quick_xml::events::Event;
+use quick_xml::name::QName;
+use quick_xml::Reader;
+
+use super::kept::{Failure, Kept};
 use super::origins::Origins;
 use super::LoadError;
-use crate::source::{FileId, SourceFile, Span, Spanned};
+use crate::source::{FileId, Pos, SourceFile, Span, Spanned};
 
 /// Deeper nesting than any real export has; bounds the work on hostile input.
 pub const MAX_DEPTH: usize = 256;
 
+/// Start tags up to this long are held in the element itself.
+const INLINE_TAG: usize = 72;
+
 pub struct XmlCursor<'a> {
-    reader: Reader<&'a [u8]>,
-    text: &'a str,
+    reader: Reader<Kept<'a>>,
+    /// The event being read.
+    buf: Vec<u8>,
     file: FileId,
     path: &'a str,
     depth: usize,
@@ -24,22 +39,51 @@ pub struct XmlCursor<'a> {
     origin: Option<(&'a Origins, &'a [Arc<SourceFile>])>,
 }
 
+/// A start tag's bytes, from `<` (excluded) to `>` or `/>` (excluded).
+enum Tag {
+    Inline([u8; INLINE_TAG], u8),
+    Long(Vec<u8>),
+}
+
+impl Tag {
+    fn new(bytes: &[u8]) -> Self {
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE_TAG => {
+                let mut inline = [0; INLINE_TAG];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                Tag::Inline(inline, len)
+            }
+            _ => Tag::Long(bytes.to_vec()),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Tag::Inline(bytes, len) => &bytes[..usize::from(*len)],
+            Tag::Long(bytes) => bytes,
+        }
+    }
+}
+
 /// An element start tag the cursor stopped at.
 pub struct Element<'a> {
-    start: BytesStart<'a>,
+    tag: Tag,
+    name_len: usize,
     /// The start tag, `<` to `>` (in the YAML it came from, for the YAML form).
     pub span: Span,
     /// Where the start tag begins in the text being read.
-    at: usize,
+    at: Pos,
     /// `<x/>`: there is no content to read or skip.
     pub is_empty: bool,
-    tag: &'a str,
+    _text: PhantomData<&'a str>,
 }
 
 impl<'a> Element<'a> {
     /// Local name (namespace prefix dropped).
     pub fn name(&self) -> &[u8] {
-        self.start.local_name().into_inner()
+        QName(self.tag.bytes().get(..self.name_len).unwrap_or_default())
+            .local_name()
+            .into_inner()
     }
 
     pub fn is(&self, name: &str) -> bool {
@@ -51,16 +95,36 @@ impl<'a> Element<'a> {
     }
 }
 
+/// What an event was, once the buffer it borrows is let go.
+enum Got {
+    /// A start tag (in the buffer), its name's length, and whether it is empty.
+    Start(usize, bool),
+    End,
+    Eof,
+    DocType,
+    /// Text, in the buffer.
+    Text,
+    /// A declaration, a comment, a processing instruction.
+    Prolog,
+    Other,
+}
+
 impl<'a> XmlCursor<'a> {
+    /// A cursor over a text in memory, read as it is.
     pub fn new(text: &'a str, file: FileId, path: &'a str) -> Self {
-        let mut reader = Reader::from_str(text);
+        Self::stream(Kept::text(text), file, path)
+    }
+
+    /// A cursor over a stream of kept bytes.
+    pub fn stream(kept: Kept<'a>, file: FileId, path: &'a str) -> Self {
+        let mut reader = Reader::from_reader(kept);
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Self {
             reader,
-            text,
+            buf: Vec::new(),
             file,
             path,
             depth: 0,
@@ -81,17 +145,28 @@ impl<'a> XmlCursor<'a> {
         cursor
     }
 
+    /// Why the stream failed, if it did: not UTF-8, a NUL, an I/O error.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.reader.get_ref().failure()
+    }
+
+    /// Reads the rest of the stream (see [`Kept::finish`]): the length and
+    /// CRC-32 of all the bytes read.
+    pub fn finish(self) -> Result<(u64, u32), Failure> {
+        self.reader.into_inner().finish()
+    }
+
     /// The span of the bytes `start..end` of the text being read, in the file
     /// they came from.
-    fn span(&self, start: usize, end: usize) -> Span {
-        let own = Span {
-            file: self.file,
-            start,
-            end,
-        };
+    fn span(&mut self, start: usize, end: usize) -> Span {
         match self.origin {
-            Some((origins, _)) => origins.map(start, end).unwrap_or(own),
-            None => own,
+            Some((origins, files)) => origins
+                .map(start, end, files)
+                .unwrap_or_else(|| Span::new(self.file, start, end, Pos::START)),
+            None => {
+                let at = self.reader.get_mut().locate(start);
+                Span::new(self.file, start, end, at)
+            }
         }
     }
 
@@ -99,73 +174,141 @@ impl<'a> XmlCursor<'a> {
         usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
     }
 
-    /// The file a span the cursor gave points into, and its text.
-    fn file_of(&self, span: Span) -> (&str, &str) {
+    /// The path of the file a span the cursor gave points into.
+    fn path_of(&self, span: Span) -> &str {
         match self.origin {
             Some((_, files)) => files
                 .get(span.file.0 as usize)
-                .map_or((self.path, ""), |f| {
-                    (f.display_path.as_str(), f.text.as_str())
-                }),
-            None => (self.path, self.text),
+                .map_or(self.path, |f| f.display_path.as_str()),
+            None => self.path,
         }
     }
 
     /// Where a span the cursor gave is, for messages that name a second place:
     /// `line 12`, or `path line 12` when it is in another file than `here`.
     pub fn line_of(&self, span: Span, here: Span) -> String {
-        let (path, text) = self.file_of(span);
-        let line = crate::source::line_col(text, span.start).0;
         if span.file == here.file {
-            format!("line {line}")
+            format!("line {}", span.line)
         } else {
-            format!("{path} line {line}")
+            format!("{} line {}", self.path_of(span), span.line)
         }
     }
 
     /// An error at a span the cursor gave. Read from YAML, the message names
     /// keys as the YAML writes them (`Name:`, `'@Name'`), not XML elements.
     pub fn error_at(&self, span: Span, message: impl Into<String>) -> LoadError {
-        let (path, text) = self.file_of(span);
         let message = message.into();
         let message = match self.origin {
             Some(_) => in_yaml_words(&message),
             None => message,
         };
-        LoadError::xml(path, text, span.start, message)
-    }
-
-    /// An error at a byte offset of the text being read.
-    fn error_here(&self, offset: usize, message: impl Into<String>) -> LoadError {
-        match self.origin {
-            Some(_) => self.error_at(self.span(offset, offset), message),
-            None => LoadError::xml(self.path, self.text, offset, message),
+        LoadError::At {
+            path: self.path_of(span).to_owned(),
+            line: span.line as usize,
+            column: span.column as usize,
+            message,
         }
     }
 
-    fn read(&mut self) -> Result<(usize, Event<'a>), LoadError> {
-        let before = self.position();
-        match self.reader.read_event() {
-            Ok(Event::DocType(_)) => Err(self.error_here(
-                before,
-                "document type declarations (DTDs and entities) are not allowed in a solution file",
-            )),
-            Ok(event) => Ok((before, event)),
-            Err(error) => {
-                let at = usize::try_from(self.reader.error_position()).unwrap_or(before);
-                Err(self.error_here(at, format!("malformed XML: {error}")))
+    /// An error at a byte offset of the text being read.
+    fn error_here(&mut self, offset: usize, message: impl Into<String>) -> LoadError {
+        let span = self.span(offset, offset);
+        self.error_at(span, message)
+    }
+
+    /// An error the reader met: the stream's own failure first.
+    fn read_error(&mut self, at: usize, error: &quick_xml::Error) -> LoadError {
+        match self.failure().cloned() {
+            Some(Failure::Nul(pos)) => LoadError::At {
+                path: self.path.to_owned(),
+                line: pos.line as usize,
+                column: pos.column as usize,
+                message: NUL_MESSAGE.to_owned(),
+            },
+            Some(failure) => LoadError::file(self.path, failure.to_string()),
+            None => {
+                let error_at = usize::try_from(self.reader.error_position()).unwrap_or(at);
+                self.error_here(error_at, format!("malformed XML: {error}"))
             }
         }
     }
 
-    fn element(&self, start: BytesStart<'a>, from: usize, is_empty: bool) -> Element<'a> {
+    /// Reads the next event, refusing DTDs.
+    // Once per event of `skip` and `next_child`, most of the work: inlined there.
+    #[inline(always)]
+    fn read(&mut self) -> Result<(usize, Got), LoadError> {
+        let at = self.start_event();
+        // Matched where it is: moving quick-xml's large result costs a stall.
+        let got = match &self.reader.read_event_into(&mut self.buf) {
+            Ok(Event::Start(start)) => Ok(Got::Start(start.name().as_ref().len(), false)),
+            Ok(Event::Empty(start)) => Ok(Got::Start(start.name().as_ref().len(), true)),
+            Ok(Event::End(_)) => Ok(Got::End),
+            Ok(Event::Eof) => Ok(Got::Eof),
+            Ok(Event::DocType(_)) => Ok(Got::DocType),
+            Ok(Event::Text(_)) => Ok(Got::Text),
+            Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_)) => Ok(Got::Prolog),
+            Ok(_) => Ok(Got::Other),
+            Err(error) => Err(error.clone()),
+        };
+        if let Ok(Got::Start(name_len, false)) = got {
+            self.opened(name_len);
+        }
+        match got {
+            Ok(Got::DocType) => Err(self.error_here(
+                at,
+                "document type declarations (DTDs and entities) are not allowed in a solution file",
+            )),
+            Ok(got) => Ok((at, got)),
+            Err(error) => Err(self.read_error(at, &error)),
+        }
+    }
+
+    /// Where the next event starts, held until the one after it is read.
+    fn start_event(&mut self) -> usize {
+        let at = self.position();
+        self.reader.get_mut().pin(at);
+        self.buf.clear();
+        at
+    }
+
+    /// A start tag (not an empty one) is in the buffer: the reader blanks the
+    /// content of a bulk element (see `compact`).
+    fn opened(&mut self, name_len: usize) {
+        let name = self.buf.get(..name_len).unwrap_or_default();
+        self.reader.get_mut().blank(name);
+    }
+
+    /// The element whose start tag (`name_len` the length of its name) is in
+    /// the buffer, from `from`.
+    fn element(&mut self, from: usize, name_len: usize, is_empty: bool) -> Element<'a> {
         let to = self.position();
+        // The buffer holds `/` of an empty element's `/>`; the tag does not.
+        let content = if is_empty {
+            self.buf.strip_suffix(b"/").unwrap_or(&self.buf)
+        } else {
+            &self.buf
+        };
+        let tag = Tag::new(content);
+        let span = self.span(from, to);
+        let at = match self.origin {
+            Some(_) => Pos {
+                offset: from,
+                line: 0,
+                column: 0,
+            },
+            None => Pos {
+                offset: from,
+                line: span.line,
+                column: span.column,
+            },
+        };
         Element {
-            start,
-            span: self.span(from, to),
-            at: from,
+            tag,
+            name_len,
+            span,
+            at,
             is_empty,
-            tag: self.text.get(from..to).unwrap_or(""),
+            _text: PhantomData,
         }
     }
 
@@ -183,16 +326,16 @@ impl<'a> XmlCursor<'a> {
     /// Reads up to the document element, refusing DTDs on the way.
     pub fn root(&mut self) -> Result<Element<'a>, LoadError> {
         loop {
-            let (at, event) = self.read()?;
-            match event {
-                Event::Start(start) => {
+            let (at, got) = self.read()?;
+            match got {
+                Got::Start(name_len, false) => {
                     self.enter(at)?;
-                    return Ok(self.element(start, at, false));
+                    return Ok(self.element(at, name_len, false));
                 }
-                Event::Empty(start) => return Ok(self.element(start, at, true)),
-                Event::Text(text) if text.iter().all(u8::is_ascii_whitespace) => {}
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Eof => return Err(self.error_here(at, "no root element: the file is empty")),
+                Got::Start(name_len, true) => return Ok(self.element(at, name_len, true)),
+                Got::Text if self.buf.iter().all(u8::is_ascii_whitespace) => {}
+                Got::Prolog => {}
+                Got::Eof => return Err(self.error_here(at, "no root element: the file is empty")),
                 _ => return Err(self.error_here(at, "text before the root element")),
             }
         }
@@ -203,18 +346,18 @@ impl<'a> XmlCursor<'a> {
     /// [`Self::next_child`] until `None`, [`Self::skip`] or [`Self::text`].
     pub fn next_child(&mut self) -> Result<Option<Element<'a>>, LoadError> {
         loop {
-            let (at, event) = self.read()?;
-            match event {
-                Event::Start(start) => {
+            let (at, got) = self.read()?;
+            match got {
+                Got::Start(name_len, false) => {
                     self.enter(at)?;
-                    return Ok(Some(self.element(start, at, false)));
+                    return Ok(Some(self.element(at, name_len, false)));
                 }
-                Event::Empty(start) => return Ok(Some(self.element(start, at, true))),
-                Event::End(_) => {
+                Got::Start(name_len, true) => return Ok(Some(self.element(at, name_len, true))),
+                Got::End => {
                     self.depth -= 1;
                     return Ok(None);
                 }
-                Event::Eof => {
+                Got::Eof => {
                     return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
                 _ => {}
@@ -229,11 +372,11 @@ impl<'a> XmlCursor<'a> {
         }
         let target = self.depth - 1;
         while self.depth > target {
-            let (at, event) = self.read()?;
-            match event {
-                Event::Start(_) => self.enter(at)?,
-                Event::End(_) => self.depth -= 1,
-                Event::Eof => {
+            let (at, got) = self.read()?;
+            match got {
+                Got::Start(_, false) => self.enter(at)?,
+                Got::End => self.depth -= 1,
+                Got::Eof => {
                     return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
                 _ => {}
@@ -247,79 +390,85 @@ impl<'a> XmlCursor<'a> {
     /// the element is empty.
     pub fn text(&mut self, element: &Element<'a>) -> Result<Spanned<String>, LoadError> {
         let mut value = String::new();
-        let mut span: Option<(usize, usize)> = None;
+        let mut pieces = Pieces::default();
         if !element.is_empty {
             let target = self.depth - 1;
             while self.depth > target {
-                let (at, event) = self.read()?;
-                let end = self.position();
                 let direct = self.depth == target + 1;
-                match event {
-                    Event::Text(text) if direct => {
-                        let decoded = text
-                            .decode()
-                            .map_err(|e| self.error_here(at, format!("invalid text: {e}")))?;
-                        value.push_str(&decoded);
-                        span = Some(span.map_or((at, end), |(s, _)| (s, end)));
+                let at = self.start_event();
+                // Matched where it is: moving quick-xml's large result costs a stall.
+                let got = match &self.reader.read_event_into(&mut self.buf) {
+                    Ok(Event::Text(text)) if direct => match text.decode() {
+                        Ok(decoded) => {
+                            value.push_str(&decoded);
+                            Ok(Piece::of(at, &decoded))
+                        }
+                        Err(e) => Err(Problem::Text(e.to_string())),
+                    },
+                    Ok(Event::CData(data)) if direct => {
+                        value.push_str(&String::from_utf8_lossy(data));
+                        Ok(Piece::Markup(at))
                     }
-                    Event::CData(data) if direct => {
-                        value.push_str(&String::from_utf8_lossy(&data));
-                        span = Some(span.map_or((at, end), |(s, _)| (s, end)));
+                    Ok(Event::GeneralRef(reference)) if direct => {
+                        match resolve_reference(reference) {
+                            Ok(ch) => {
+                                value.push(ch);
+                                Ok(Piece::Markup(at))
+                            }
+                            Err(message) => Err(Problem::Reference(message)),
+                        }
                     }
-                    Event::GeneralRef(reference) if direct => {
-                        value.push(self.resolve_reference(at, &reference)?);
-                        span = Some(span.map_or((at, end), |(s, _)| (s, end)));
+                    Ok(Event::Start(start)) => Ok(Piece::Enter(start.name().as_ref().len())),
+                    Ok(Event::End(_)) => Ok(Piece::Leave),
+                    Ok(Event::Eof) => Ok(Piece::Eof),
+                    Ok(Event::DocType(_)) => Err(Problem::DocType),
+                    Ok(_) => Ok(Piece::None),
+                    Err(error) => Err(Problem::Xml(error.clone())),
+                };
+                match got {
+                    Ok(Piece::Enter(name_len)) => {
+                        self.opened(name_len);
+                        self.enter(at)?;
                     }
-                    Event::Start(_) => self.enter(at)?,
-                    Event::End(_) => self.depth -= 1,
-                    Event::Eof => {
+                    Ok(Piece::Leave) => self.depth -= 1,
+                    Ok(Piece::Eof) => {
                         return Err(self.error_here(at, "unexpected end of file inside an element"))
                     }
-                    _ => {}
+                    Ok(Piece::None) => {}
+                    Ok(piece) => {
+                        let end = self.position();
+                        pieces.add(piece, end, self.reader.get_mut());
+                    }
+                    Err(Problem::Text(e)) => {
+                        return Err(self.error_here(at, format!("invalid text: {e}")))
+                    }
+                    Err(Problem::Reference(message)) => return Err(self.error_here(at, message)),
+                    Err(Problem::DocType) => {
+                        return Err(self.error_here(
+                            at,
+                            "document type declarations (DTDs and entities) are not allowed in a solution file",
+                        ))
+                    }
+                    Err(Problem::Xml(error)) => return Err(self.read_error(at, &error)),
                 }
             }
         }
-        let trimmed = value.trim();
-        let (start, end) = match span {
-            Some((start, end)) => {
-                // Point at the value itself, not the whitespace around it.
-                let raw = self.text.get(start..end).unwrap_or("");
-                let lead = raw.len() - raw.trim_start().len();
-                let trail = raw.len() - raw.trim_end().len();
-                if lead + trail < raw.len() {
-                    (start + lead, end - trail)
-                } else {
-                    (start, end)
-                }
-            }
-            None => (element.at, element.at + element.tag.len()),
+        let span = match pieces.range() {
+            Some((start, end, pos)) => match self.origin {
+                Some((origins, files)) => origins
+                    .map(start, end, files)
+                    .unwrap_or_else(|| Span::new(self.file, start, end, pos)),
+                None => Span::new(self.file, start, end, pos),
+            },
+            None => element.span,
         };
+        let trimmed = value.trim();
         let value = if trimmed.len() == value.len() {
             value
         } else {
             trimmed.to_owned()
         };
-        Ok(Spanned::new(value, self.span(start, end)))
-    }
-
-    fn resolve_reference(
-        &self,
-        at: usize,
-        reference: &quick_xml::events::BytesRef<'_>,
-    ) -> Result<char, LoadError> {
-        if let Some(ch) = reference
-            .resolve_char_ref()
-            .map_err(|e| self.error_here(at, format!("bad character reference: {e}")))?
-        {
-            return Ok(ch);
-        }
-        let name = reference
-            .decode()
-            .map_err(|e| self.error_here(at, format!("bad entity reference: {e}")))?;
-        match quick_xml::escape::resolve_predefined_entity(&name) {
-            Some(text) => Ok(text.chars().next().unwrap_or('\u{fffd}')),
-            None => Err(self.error_here(at, format!("undeclared entity `&{name};`"))),
-        }
+        Ok(Spanned::new(value, span))
     }
 
     /// The value of attribute `name` (case-insensitive local name), with the span
@@ -329,11 +478,14 @@ impl<'a> XmlCursor<'a> {
         element: &Element<'a>,
         name: &str,
     ) -> Result<Option<Spanned<String>>, LoadError> {
+        let Ok(tag) = std::str::from_utf8(element.tag.bytes()) else {
+            return Err(self.error_at(element.span, "malformed attribute: not UTF-8"));
+        };
         // quick-xml's duplicate check compares each attribute with every earlier one,
         // quadratic in a hostile tag of 200 000 attributes; only the attribute asked
         // for is checked here, in one pass.
         let mut found: Option<Spanned<String>> = None;
-        for attribute in element.start.attributes().with_checks(false) {
+        for attribute in Attributes::new(tag, element.name_len).with_checks(false) {
             let attribute = attribute
                 .map_err(|e| self.error_at(element.span, format!("malformed attribute: {e}")))?;
             if !attribute
@@ -357,13 +509,33 @@ impl<'a> XmlCursor<'a> {
                     format!("bad value of attribute `{name}`: {e}"),
                 )
             })?;
-            let (start, end) = attribute_value_range(element.tag, name)
-                .map_or((element.at, element.at + element.tag.len()), |(s, e)| {
-                    (element.at + s, element.at + e)
-                });
-            found = Some(Spanned::new(value.trim().to_owned(), self.span(start, end)));
+            let range = match &attribute.value {
+                std::borrow::Cow::Borrowed(raw) => within(tag.as_bytes(), raw),
+                std::borrow::Cow::Owned(_) => None,
+            };
+            let span = match range.or_else(|| attribute_value_range(tag, name)) {
+                Some((start, end)) => self.span_in_tag(element, start, end),
+                None => element.span,
+            };
+            found = Some(Spanned::new(value.trim().to_owned(), span));
         }
         Ok(found)
+    }
+
+    /// The span of bytes `start..end` of an element's tag (after its `<`).
+    fn span_in_tag(&self, element: &Element<'a>, start: usize, end: usize) -> Span {
+        // Offsets in the text being read: the tag starts one byte after `<`.
+        let (from, to) = (element.at.offset + 1 + start, element.at.offset + 1 + end);
+        match self.origin {
+            Some((origins, files)) => origins.map(from, to, files).unwrap_or(element.span),
+            None => {
+                let at = element
+                    .at
+                    .advance(b"<")
+                    .advance(&element.tag.bytes()[..start]);
+                Span::new(self.file, from, to, at)
+            }
+        }
     }
 
     /// Whether the element carries `unmodified="1"`.
@@ -374,7 +546,131 @@ impl<'a> XmlCursor<'a> {
     }
 }
 
-/// Byte range of an attribute's value (inside the quotes) within a start tag.
+/// The message of a NUL character in a solution file.
+pub const NUL_MESSAGE: &str = "a NUL character, which XML does not allow (UTF-16 without a \
+     byte-order mark?); solution files are UTF-8";
+
+/// A problem met inside an element's text, once the event is let go.
+enum Problem {
+    Text(String),
+    Reference(String),
+    DocType,
+    Xml(quick_xml::Error),
+}
+
+/// An event inside an element whose text is read.
+enum Piece {
+    /// Text from `at`, of `len` bytes as written, `lead` and `trail` of them
+    /// whitespace (`lead == len`: all of them).
+    Text {
+        at: usize,
+        len: usize,
+        lead: usize,
+        trail: usize,
+    },
+    /// A CDATA section or a reference, from `at`: not whitespace at either end.
+    Markup(usize),
+    /// A start tag, its name this long.
+    Enter(usize),
+    Leave,
+    Eof,
+    None,
+}
+
+impl Piece {
+    /// Text from `at` that decodes to `decoded`: the same bytes as written, as
+    /// references are events of their own.
+    fn of(at: usize, decoded: &str) -> Self {
+        let len = decoded.len();
+        let lead = len - decoded.trim_start().len();
+        let trail = len - decoded.trim_end().len();
+        Piece::Text {
+            at,
+            len,
+            lead,
+            trail,
+        }
+    }
+}
+
+/// The direct text of an element, piece by piece: where it starts and ends
+/// once trimmed, and the line and column of its start, found while its first
+/// piece is at hand.
+#[derive(Default)]
+struct Pieces {
+    /// The first piece's start, and its place.
+    first: Option<(usize, Pos)>,
+    /// Where the text starts once trimmed, and its place.
+    trimmed_start: Option<(usize, Pos)>,
+    /// Where the last piece ends, and where the text ends once trimmed.
+    end: usize,
+    trimmed_end: usize,
+}
+
+impl Pieces {
+    fn add(&mut self, piece: Piece, end: usize, kept: &mut Kept<'_>) {
+        let (at, start, stop) = match piece {
+            Piece::Text {
+                at,
+                len,
+                lead,
+                trail,
+            } => {
+                if lead == len {
+                    // All whitespace: the text goes on after it, if anywhere.
+                    (at, at + len, at)
+                } else {
+                    (at, at + lead, end - trail)
+                }
+            }
+            Piece::Markup(at) => (at, at, end),
+            _ => return,
+        };
+        if self.first.is_none() {
+            self.first = Some((at, kept.locate(at)));
+            self.trimmed_start = Some((start, kept.locate(start)));
+        }
+        self.end = end;
+        self.trimmed_end = stop;
+    }
+
+    /// The text's start and end, trimmed unless it is all whitespace, and the
+    /// place of its start.
+    fn range(&self) -> Option<(usize, usize, Pos)> {
+        let (first, first_pos) = self.first?;
+        match self.trimmed_start {
+            Some((start, pos)) if start < self.trimmed_end => Some((start, self.trimmed_end, pos)),
+            _ => Some((first, self.end, first_pos)),
+        }
+    }
+}
+
+fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<char, String> {
+    if let Some(ch) = reference
+        .resolve_char_ref()
+        .map_err(|e| format!("bad character reference: {e}"))?
+    {
+        return Ok(ch);
+    }
+    let name = reference
+        .decode()
+        .map_err(|e| format!("bad entity reference: {e}"))?;
+    match quick_xml::escape::resolve_predefined_entity(&name) {
+        Some(text) => Ok(text.chars().next().unwrap_or('\u{fffd}')),
+        None => Err(format!("undeclared entity `&{name};`")),
+    }
+}
+
+/// Where `part`, a slice of `whole` (an attribute's value as quick-xml gives
+/// it, borrowed from the tag), lies in it.
+fn within(whole: &[u8], part: &[u8]) -> Option<(usize, usize)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some((start, end))
+}
+
+/// Byte range of an attribute's value (inside the quotes) within a start tag:
+/// found by searching the tag, when quick-xml's value is not a slice of it.
 fn attribute_value_range(tag: &str, name: &str) -> Option<(usize, usize)> {
     let bytes = tag.as_bytes();
     let lower = tag.to_ascii_lowercase();
@@ -460,12 +756,49 @@ mod tests {
         let b = cur.next_child().unwrap().unwrap();
         let value = cur.text(&b).unwrap();
         assert_eq!(value.value, "hello & bye");
-        assert_eq!(&text[value.span.start..value.span.end], "hello &amp; bye");
+        assert_eq!(&text[value.span.range()], "hello &amp; bye");
         let c = cur.next_child().unwrap().unwrap();
         cur.skip(&c).unwrap();
         let e = cur.next_child().unwrap().unwrap();
         assert!(e.is_empty);
         assert!(cur.next_child().unwrap().is_none());
+    }
+
+    /// Every span's line and column are where its start is in the text.
+    fn assert_placed(text: &str, span: Span) {
+        let (line, column) = crate::source::line_col(text, span.start as usize);
+        assert_eq!(
+            (span.line as usize, span.column as usize),
+            (line, column),
+            "{span:?}"
+        );
+    }
+
+    #[test]
+    fn spans_know_their_line_and_column() {
+        let text = "<?xml version=\"1.0\"?>\n<a x=\"é\"\n   y=\"2\">\n  <b>\n  été &amp; là\n  </b>\n  <c>  <![CDATA[ z ]]> </c>\n  <d>   </d><e/>\n</a>";
+        let mut cur = cursor(text);
+        let root = cur.root().unwrap();
+        assert_placed(text, root.span);
+        let y = cur.attr(&root, "y").unwrap().unwrap();
+        assert_eq!(&text[y.span.range()], "2");
+        assert_placed(text, y.span);
+        let mut texts = Vec::new();
+        while let Some(child) = cur.next_child().unwrap() {
+            assert_placed(text, child.span);
+            let value = cur.text(&child).unwrap();
+            assert_placed(text, value.span);
+            texts.push((value.value, text[value.span.range()].to_owned()));
+        }
+        assert_eq!(
+            texts,
+            [
+                ("été & là".to_owned(), "été &amp; là".to_owned()),
+                ("z".to_owned(), "<![CDATA[ z ]]>".to_owned()),
+                (String::new(), "   ".to_owned()),
+                (String::new(), "<e/>".to_owned()),
+            ]
+        );
     }
 
     #[test]
@@ -474,9 +807,9 @@ mod tests {
         let mut cur = cursor(text);
         let root = cur.root().unwrap();
         let spv = cur.attr(&root, "SolutionPackageVersion").unwrap().unwrap();
-        assert_eq!(&text[spv.span.start..spv.span.end], "9.2");
+        assert_eq!(&text[spv.span.range()], "9.2");
         let version = cur.attr(&root, "version").unwrap().unwrap();
-        assert_eq!(&text[version.span.start..version.span.end], "9.1.0.1");
+        assert_eq!(&text[version.span.range()], "9.1.0.1");
     }
 
     #[test]

@@ -6,17 +6,18 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use zip::ZipArchive;
 
 use super::{
-    compact, printable, LoadError, PackageFiles, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES,
+    printable, Again, LoadError, PackageFiles, Raw, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES,
     RATIO_CHECK_FROM,
 };
+use crate::source::Reopen;
 
 trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
@@ -107,8 +108,16 @@ impl Seek for SeekBuffer {
     }
 }
 
+/// Where an archive is, to open it again for a snippet.
+#[derive(Debug, Clone)]
+enum Archive {
+    Path(PathBuf),
+    Bytes(Arc<Vec<u8>>),
+}
+
 pub struct ZipFiles {
     archive: ZipArchive<Box<dyn ReadSeek>>,
+    origin: Archive,
     shown: String,
     /// Normalised member name (`/` separators, no leading `/`) -> index.
     members: BTreeMap<String, usize>,
@@ -129,6 +138,7 @@ impl ZipFiles {
         let again = File::open(path).map_err(cannot_open)?;
         Self::new(
             shown,
+            Archive::Path(path.to_path_buf()),
             Box::new(SeekBuffer::new(file)),
             Box::new(BufReader::new(again)),
             archive_len,
@@ -140,6 +150,7 @@ impl ZipFiles {
         let bytes = Arc::new(bytes);
         Self::new(
             shown.to_owned(),
+            Archive::Bytes(Arc::clone(&bytes)),
             Box::new(Cursor::new(Shared(Arc::clone(&bytes)))),
             Box::new(Cursor::new(Shared(bytes))),
             archive_len,
@@ -148,6 +159,7 @@ impl ZipFiles {
 
     fn new(
         shown: String,
+        origin: Archive,
         reader: Box<dyn ReadSeek>,
         mut again: Box<dyn ReadSeek>,
         archive_len: u64,
@@ -200,6 +212,7 @@ impl ZipFiles {
         }
         Ok(Self {
             archive,
+            origin,
             shown,
             members,
             archive_len: archive_len.max(1),
@@ -308,17 +321,68 @@ impl ZipFiles {
 }
 
 /// A member must inflate to exactly the size its header declares.
-fn check_declared(shown: &str, read: u64, declared: u64) -> Result<(), LoadError> {
+fn check_declared(read: u64, declared: u64) -> Result<(), String> {
     match read.cmp(&declared) {
         std::cmp::Ordering::Equal => Ok(()),
-        std::cmp::Ordering::Greater => Err(LoadError::file(
-            shown,
-            format!("corrupt zip member: inflates to more than its declared {declared} bytes"),
+        std::cmp::Ordering::Greater => Err(format!(
+            "corrupt zip member: inflates to more than its declared {declared} bytes"
         )),
-        std::cmp::Ordering::Less => Err(LoadError::file(
-            shown,
-            format!("corrupt zip member: inflates to {read} bytes, not its declared {declared}"),
+        std::cmp::Ordering::Less => Err(format!(
+            "corrupt zip member: inflates to {read} bytes, not its declared {declared}"
         )),
+    }
+}
+
+/// A member as it inflates, held to its declared size (+1 byte, to notice
+/// more), its errors said as the loader says them.
+struct Declared<R> {
+    inner: io::Take<R>,
+    read: u64,
+    declared: u64,
+}
+
+impl<R: Read> Declared<R> {
+    fn new(inner: R, declared: u64) -> Self {
+        Self {
+            inner: inner.take(declared + 1),
+            read: 0,
+            declared,
+        }
+    }
+}
+
+impl<R: Read> Read for Declared<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self
+            .inner
+            .read(out)
+            .map_err(|e| io::Error::other(format!("corrupt zip member: {e}")))?;
+        self.read += n as u64;
+        if n == 0 || self.read > self.declared {
+            check_declared(self.read, self.declared).map_err(io::Error::other)?;
+        }
+        Ok(n)
+    }
+}
+
+/// A member of an archive, inflated again for a snippet.
+#[derive(Debug)]
+struct Member {
+    archive: Archive,
+    index: usize,
+}
+
+impl Raw for Member {
+    fn raw(&self, each: &mut dyn FnMut(&mut dyn Read, u64) -> io::Result<()>) -> io::Result<()> {
+        let reader: Box<dyn ReadSeek> = match &self.archive {
+            Archive::Path(path) => Box::new(SeekBuffer::new(File::open(path)?)),
+            Archive::Bytes(bytes) => Box::new(Cursor::new(Shared(Arc::clone(bytes)))),
+        };
+        let mut archive = ZipArchive::new(reader).map_err(io::Error::other)?;
+        let member = archive.by_index(self.index).map_err(io::Error::other)?;
+        let declared = member.size();
+        let mut member = Declared::new(member, declared);
+        each(&mut member, declared)
     }
 }
 
@@ -365,22 +429,22 @@ impl PackageFiles for ZipFiles {
         // The declared size may lie: never inflate more than it promised (+1 to notice).
         let capacity = usize::try_from(declared).unwrap_or(0).min(64 * 1024 * 1024);
         let mut bytes = Vec::with_capacity(capacity);
-        (&mut member)
-            .take(declared + 1)
+        Declared::new(&mut member, declared)
             .read_to_end(&mut bytes)
-            .map_err(|e| LoadError::file(&shown, format!("corrupt zip member: {e}")))?;
-        check_declared(&shown, bytes.len() as u64, declared)?;
+            .map_err(|e| LoadError::file(&shown, e.to_string()))?;
         Ok(bytes)
     }
 
-    fn read_text(&mut self, path: &str) -> Result<compact::Text, LoadError> {
-        let shown = self.display(path);
-        let (mut member, declared) = self.member(path)?;
-        let hint = usize::try_from(declared).unwrap_or(0);
-        let text = compact::read(&mut (&mut member).take(declared + 1), hint)
-            .map_err(|e| LoadError::file(&shown, format!("corrupt zip member: {e}")))?;
-        check_declared(&shown, text.original_len, declared)?;
-        Ok(text)
+    fn open(&mut self, path: &str) -> Result<(Box<dyn Read + '_>, u64), LoadError> {
+        let (member, declared) = self.member(path)?;
+        Ok((Box::new(Declared::new(member, declared)), declared))
+    }
+
+    fn reopen(&self, path: &str) -> Arc<dyn Reopen> {
+        Arc::new(Again(Member {
+            archive: self.origin.clone(),
+            index: self.members.get(path).copied().unwrap_or(usize::MAX),
+        }))
     }
 
     fn display(&self, path: &str) -> String {

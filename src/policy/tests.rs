@@ -1076,7 +1076,7 @@ fn environments_are_read_in_order_with_their_places() {
     // A place in the policy is a location findings can point at.
     let location = policy.locate(&prod.version.at).unwrap();
     assert_eq!(
-        &location.file.text[location.start..location.start + 13],
+        &location.file.text().unwrap()[location.start..location.start + 13],
         "9.2.24012.198"
     );
 }

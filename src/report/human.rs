@@ -8,9 +8,12 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::{SolutionReport, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::Location;
+use crate::source::{count_chars, Excerpt, Location, SourceFile};
 
 /// At most this many related places get a snippet of their own; the rest are counted.
 const MAX_RELATED_SNIPPETS: usize = 5;
@@ -37,9 +40,10 @@ pub fn render(reports: &[SolutionReport<'_>], style: Style) -> String {
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
+    let mut windows = Windows::of(reports);
     for report in reports {
         for diagnostic in report.diagnostics {
-            let finding = Finding::new(diagnostic);
+            let finding = Finding::new(diagnostic, &mut windows);
             // Writing into a String cannot fail. Related places are rendered as
             // reports of their own: miette's nested form adds a bare "Advice:" line.
             let _ = handler.render_report(&mut out, &finding);
@@ -95,7 +99,7 @@ pub fn summary_line(report: &SolutionReport<'_>) -> String {
 }
 
 /// A few lines of a file around a span: miette reads only what it shows, so a
-/// finding in a 100 MB customizations.xml does not rescan the whole file.
+/// finding in a 100 MB customizations.xml does not copy the whole file.
 #[derive(Debug)]
 struct Window {
     name: String,
@@ -117,58 +121,175 @@ const MAX_WINDOW_BYTES: usize = 16 * 1024;
 const CLIP_CONTEXT_BYTES: usize = 120;
 const CLIP_SPAN_BYTES: usize = 240;
 
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
+/// Whether `at` may start a piece of `bytes` (not inside a character).
+fn is_boundary(bytes: &[u8], at: usize) -> bool {
+    at == 0 || at >= bytes.len() || (bytes[at] & 0xC0) != 0x80
+}
+
+fn floor_boundary(bytes: &[u8], mut at: usize) -> usize {
+    at = at.min(bytes.len());
+    while !is_boundary(bytes, at) {
         at -= 1;
     }
     at
 }
 
-fn ceil_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
+fn ceil_boundary(bytes: &[u8], mut at: usize) -> usize {
+    at = at.min(bytes.len());
+    while !is_boundary(bytes, at) {
         at += 1;
     }
     at
 }
 
+/// The windows of a report, read once per file: each file holding a place to
+/// show is read (again, for a file read as a stream) up to the last of them.
+#[derive(Default)]
+struct Windows {
+    found: HashMap<(usize, usize, usize), Window>,
+}
+
+impl Windows {
+    fn of(reports: &[SolutionReport<'_>]) -> Self {
+        let mut by_file: HashMap<usize, (Arc<SourceFile>, Vec<&Location>)> = HashMap::new();
+        for diagnostic in reports.iter().flat_map(|r| r.diagnostics) {
+            let related = diagnostic.related.iter().take(MAX_RELATED_SNIPPETS);
+            for location in
+                std::iter::once(&diagnostic.location).chain(related.map(|l| &l.location))
+            {
+                let key = Arc::as_ptr(&location.file) as usize;
+                by_file
+                    .entry(key)
+                    .or_insert_with(|| (Arc::clone(&location.file), Vec::new()))
+                    .1
+                    .push(location);
+            }
+        }
+        let mut windows = Self::default();
+        for (key, (file, mut locations)) in by_file {
+            locations.sort_by_key(|l| (l.start, l.end));
+            locations.dedup_by_key(|l| (l.start, l.end));
+            let starts: Vec<usize> = locations.iter().map(|l| l.start).collect();
+            // A file that cannot be read again (gone, changed) shows no snippet.
+            let _ = file.excerpts(&starts, &mut |i, excerpt| {
+                let location = locations[i];
+                windows.found.insert(
+                    (key, location.start, location.end),
+                    Window::around(location, &excerpt),
+                );
+            });
+        }
+        windows
+    }
+
+    fn take(&mut self, location: &Location) -> Option<Window> {
+        let key = (
+            Arc::as_ptr(&location.file) as usize,
+            location.start,
+            location.end,
+        );
+        // A place shown twice: the first finding takes it, the next reads a copy.
+        self.found.get(&key).map(|w| Window {
+            name: w.name.clone(),
+            text: w.text.clone(),
+            ..*w
+        })
+    }
+}
+
 impl Window {
-    fn around(location: &Location, extra_lines: usize) -> Self {
-        let file = &location.file;
-        let text = &file.text;
-        let start = location.start.min(text.len());
-        let end = location.end.clamp(start, text.len());
-        let first_line = file.line_of(start).0.saturating_sub(extra_lines);
-        let from = file.line_start(first_line);
-        // Lines end after their newline: miette miscounts a last line without one.
-        let to = file.line_start(file.line_of(end).0 + extra_lines + 1);
-        if to - from <= MAX_WINDOW_BYTES {
-            return Window {
-                name: location.path().to_owned(),
-                text: text[from..to].to_owned(),
-                offset: from,
-                first_line,
-                column_offset: 0,
-            };
+    /// The lines around `location` (one more on each side), from the bytes
+    /// around its start: its line and column came with it.
+    fn around(location: &Location, excerpt: &Excerpt<'_>) -> Self {
+        let bytes = excerpt.bytes;
+        let base = excerpt.offset;
+        let end_of_bytes = base + bytes.len();
+        let start = location.start.clamp(base, end_of_bytes);
+        let end = if excerpt.to_end {
+            location.end.clamp(start, end_of_bytes)
+        } else {
+            location.end.max(start)
+        };
+        let local = |at: usize| at - base;
+        let line = location.line.saturating_sub(1);
+        let first_line = line.saturating_sub(1);
+        // Where a line starts, found by a newline in the excerpt; `None` when it
+        // is before the excerpt (the excerpt is then more than a window).
+        let line_start_before = |at: usize, lines_back: usize| -> Option<usize> {
+            let mut to = local(at);
+            for _ in 0..lines_back {
+                match memchr::memrchr(b'\n', &bytes[..to]) {
+                    Some(newline) => to = newline,
+                    None => return (base == 0).then_some(0),
+                }
+            }
+            Some(base + to + 1)
+        };
+        // Where the line `lines_on` lines after the one holding `at` starts.
+        let line_start_after = |at: usize, lines_on: usize| -> Option<usize> {
+            let mut from = local(at.min(end_of_bytes));
+            for _ in 0..lines_on {
+                match memchr::memchr(b'\n', &bytes[from..]) {
+                    Some(newline) => from += newline + 1,
+                    None => return excerpt.to_end.then_some(end_of_bytes),
+                }
+            }
+            Some(base + from)
+        };
+        // The span's line and the one before it, to the end of the line after its end.
+        let from = if line == 0 {
+            (base == 0).then_some(0)
+        } else {
+            line_start_before(start, 2)
+        };
+        let to = if end <= end_of_bytes {
+            line_start_after(end, 2)
+        } else {
+            None
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            if to - from <= MAX_WINDOW_BYTES {
+                return Window {
+                    name: location.path().to_owned(),
+                    text: String::from_utf8_lossy(&bytes[local(from)..local(to)]).into_owned(),
+                    offset: from,
+                    first_line,
+                    column_offset: 0,
+                };
+            }
         }
         // Too much to show: the span's line alone, around the span.
-        let (line, line_start) = file.line_of(start);
-        let line_end = file.line_start(line + 1);
+        let line_start = line_start_before(start, 1).unwrap_or(0);
+        let line_end = line_start_after(start, 1).unwrap_or(usize::MAX);
         let from = floor_boundary(
-            text,
-            start.saturating_sub(CLIP_CONTEXT_BYTES).max(line_start),
+            bytes,
+            local(
+                start
+                    .saturating_sub(CLIP_CONTEXT_BYTES)
+                    .max(line_start)
+                    .max(base),
+            ),
         );
         let shown_end = end.min(start + CLIP_SPAN_BYTES);
-        let to = ceil_boundary(text, (shown_end + CLIP_CONTEXT_BYTES).min(line_end));
-        let mut clipped = text[from..to].trim_end_matches(['\r', '\n']).to_owned();
+        let to = ceil_boundary(
+            bytes,
+            local(
+                (shown_end + CLIP_CONTEXT_BYTES)
+                    .min(line_end)
+                    .min(end_of_bytes),
+            ),
+        );
+        let mut clipped = String::from_utf8_lossy(&bytes[from..to])
+            .trim_end_matches(['\r', '\n'])
+            .to_owned();
         clipped.push('\n');
+        let skipped = count_chars(&bytes[from..local(start)]);
         Window {
             name: location.path().to_owned(),
             text: clipped,
-            offset: from,
+            offset: base + from,
             first_line: line,
-            column_offset: file.column_of(from),
+            column_offset: location.column.saturating_sub(1).saturating_sub(skipped),
         }
     }
 
@@ -223,7 +344,7 @@ fn severity(severity: Severity) -> miette::Severity {
 #[derive(Debug)]
 struct Finding<'a> {
     diagnostic: &'a Diagnostic,
-    source: Window,
+    source: Option<Window>,
     related: Vec<Related>,
 }
 
@@ -236,17 +357,19 @@ struct Related {
 }
 
 impl<'a> Finding<'a> {
-    fn new(diagnostic: &'a Diagnostic) -> Self {
+    fn new(diagnostic: &'a Diagnostic, windows: &mut Windows) -> Self {
         let mut related: Vec<Related> = diagnostic
             .related
             .iter()
             .take(MAX_RELATED_SNIPPETS)
             .map(|label| {
-                let source = Window::around(&label.location, 1);
+                let source = windows.take(&label.location);
                 Related {
                     message: label.message.clone(),
-                    span: source.span_of(&label.location),
-                    source: Some(source),
+                    span: source
+                        .as_ref()
+                        .map_or(SourceSpan::new(0.into(), 0), |s| s.span_of(&label.location)),
+                    source,
                 }
             })
             .collect();
@@ -263,7 +386,7 @@ impl<'a> Finding<'a> {
         }
         Finding {
             diagnostic,
-            source: Window::around(&diagnostic.location, 1),
+            source: windows.take(&diagnostic.location),
             related,
         }
     }
@@ -294,16 +417,14 @@ impl miette::Diagnostic for Finding<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = self.diagnostic.primary_label.clone();
+        let source = self.source.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(
-                label,
-                self.source.span_of(&self.diagnostic.location),
-            ),
+            LabeledSpan::new_primary_with_span(label, source.span_of(&self.diagnostic.location)),
         )))
     }
 }
@@ -336,7 +457,6 @@ impl miette::Diagnostic for Related {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     #[test]
     fn a_finding_far_along_a_long_line_is_clipped_not_copied() {
@@ -347,12 +467,15 @@ mod tests {
         text.push_str("{\"bad\": 1}]\n");
         let start = text.find("{\"bad").unwrap_or(0);
         let file = SourceFile::new("long.json".to_owned(), text.clone());
-        let location = Location {
-            file,
-            start,
-            end: start + 10,
-        };
-        let window = Window::around(&location, 1);
+        let location = Location::new(file, start, start + 10);
+        let mut window = None;
+        location
+            .file
+            .excerpts(&[start], &mut |_, excerpt| {
+                window = Some(Window::around(&location, &excerpt));
+            })
+            .unwrap();
+        let window = window.unwrap();
         assert!(window.text.len() < 1024, "{}", window.text.len());
         assert!(window.text.contains("{\"bad\": 1}"));
         let column = text[..start].chars().count();

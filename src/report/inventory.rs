@@ -51,7 +51,7 @@ struct JsonComponent<'a> {
 
 /// The JSON document (format version 1), pretty-printed, with a trailing newline.
 pub fn json(solution: &Solution, entries: &[Entry]) -> String {
-    let places = positions(solution, entries);
+    let places = positions(entries);
     let output = Output {
         version: 1,
         solution: &solution.manifest.unique_name.value,
@@ -75,7 +75,7 @@ pub fn json(solution: &Solution, entries: &[Entry]) -> String {
 }
 
 /// The line of each entry's definition, by file and offset.
-type Lines = std::collections::HashMap<(u32, usize), usize>;
+type Lines = std::collections::HashMap<(u32, u32), usize>;
 
 /// A solution and the lines of its entries, for the rows of the listing.
 struct Listing<'a> {
@@ -88,22 +88,13 @@ fn path_of<'a>(solution: &'a Solution, entry: &Entry) -> &'a str {
     &solution.files[entry.span.file.0 as usize].display_path
 }
 
-/// The 1-based line and column of every entry, in the order given: one pass
-/// over each file rather than a lookup for each of thousands of components.
-fn positions(solution: &Solution, entries: &[Entry]) -> Vec<(usize, usize)> {
-    let mut by_file: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (i, entry) in entries.iter().enumerate() {
-        by_file.entry(entry.span.file.0).or_default().push(i);
-    }
-    let mut found = vec![(1, 1); entries.len()];
-    for (file, indices) in by_file {
-        let offsets: Vec<usize> = indices.iter().map(|&i| entries[i].span.start).collect();
-        let resolved = solution.files[file as usize].line_cols(&offsets);
-        for (i, position) in indices.into_iter().zip(resolved) {
-            found[i] = position;
-        }
-    }
-    found
+/// The 1-based line and column of every entry, in the order given, as its
+/// span holds them.
+fn positions(entries: &[Entry]) -> Vec<(usize, usize)> {
+    entries
+        .iter()
+        .map(|entry| (entry.span.line as usize, entry.span.column as usize))
+        .collect()
 }
 
 /// A header, then a section per kind in inventory order; each table is followed
@@ -113,7 +104,7 @@ pub fn human(solution: &Solution, entries: &[Entry]) -> String {
     let mut out = header(solution, entries);
     let lines: Lines = entries
         .iter()
-        .zip(positions(solution, entries))
+        .zip(positions(entries))
         .map(|(entry, (line, _))| ((entry.span.file.0, entry.span.start), line))
         .collect();
     let listing = Listing { solution, lines };

@@ -84,11 +84,7 @@ mod tests {
 
     fn at(path: &str) -> Artifact {
         let file = SourceFile::new(path.to_owned(), "a\nbc\n".to_owned());
-        artifact(&Location {
-            file,
-            start: 3,
-            end: 4,
-        })
+        artifact(&Location::new(file, 3, 4))
     }
 
     #[test]

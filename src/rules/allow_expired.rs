@@ -14,7 +14,7 @@ pub fn check(ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         // From the entry to the end of its `expires` line: the report shows the
         // rule, the glob, the reason and the date together.
         if let Some(date) = ctx.policy.locate(&expires.at) {
-            let text = &date.file.text;
+            let text = date.file.text().unwrap_or("");
             let line_end = text[date.start..]
                 .find('\n')
                 .map_or(text.len(), |newline| date.start + newline);

@@ -122,10 +122,10 @@ impl Read {
             [only] if only.key.eq_ignore_ascii_case(name) => Ok(only),
             _ => {
                 let file = &files[self.file.0 as usize];
-                let at = entries.first().map_or(0, |e| e.key_span.start);
+                let at = entries.first().map_or(0, |e| e.key_span.start as usize);
                 Err(LoadError::xml(
                     &file.display_path,
-                    &file.text,
+                    file.text().unwrap_or(""),
                     at,
                     format!("expected one top-level key, `{name}:`"),
                 ))
@@ -209,7 +209,7 @@ impl YamlReader<'_> {
         let text = super::decode_utf8(&shown, bytes)?;
         let file = self.builder.push_file(shown, text, digest);
         let source = &self.builder.files[file.0 as usize];
-        let tree = tree::parse(&source.text, file, &source.display_path)?;
+        let tree = tree::parse(source.text().unwrap_or(""), file, &source.display_path)?;
         Ok(Read { file, tree })
     }
 
@@ -336,13 +336,16 @@ impl YamlReader<'_> {
         };
         let read = self.read(&path)?;
         let file = Arc::clone(&self.builder.files[read.file.0 as usize]);
-        let error =
-            |at: usize, message: &str| LoadError::xml(&file.display_path, &file.text, at, message);
+        let error = |at: usize, message: &str| {
+            LoadError::xml(&file.display_path, file.text().unwrap_or(""), at, message)
+        };
         let components = read.top("SolutionComponents", &self.builder.files)?;
         if let tree::Value::List(items) = &components.node.value {
             let at = items
                 .first()
-                .map_or(components.key_span.start, |i| i.span.start);
+                .map_or(components.key_span.start as usize, |i| {
+                    i.span.start as usize
+                });
             return Err(error(
                 at,
                 "`SolutionComponents:` is a list here (the documentation's `- Path: …` \
@@ -353,7 +356,7 @@ impl YamlReader<'_> {
         for entry in components.node.entries() {
             if !entry.key.eq_ignore_ascii_case("Component") {
                 return Err(error(
-                    entry.key_span.start,
+                    entry.key_span.start as usize,
                     &format!(
                         "`{}` is not a key of solutioncomponents.yml; expected `Component:`",
                         entry.key
@@ -363,12 +366,15 @@ impl YamlReader<'_> {
             for item in entry.node.items() {
                 let Some(path) = item.get("@path") else {
                     return Err(error(
-                        item.span.start,
+                        item.span.start as usize,
                         "a component without `'@path'` (`- '@path': /entities/account`)",
                     ));
                 };
                 let Some(text) = path.node.text() else {
-                    return Err(error(path.key_span.start, "`'@path'` must be a path"));
+                    return Err(error(
+                        path.key_span.start as usize,
+                        "`'@path'` must be a path",
+                    ));
                 };
                 let normal = normalize(text);
                 if !self.exists(&normal)? {
@@ -579,8 +585,10 @@ impl YamlReader<'_> {
         writer.end("Entity");
         let (xml, origins) = writer.finish();
         let shown = &files[entity.file.0 as usize].display_path;
-        let mut cur = XmlCursor::written(&xml, &origins, files, shown);
-        let found = customizations::parse_file(&mut cur, &Place::default())?;
+        let found = {
+            let mut cur = XmlCursor::written(&xml, &origins, files, shown);
+            customizations::parse_file(&mut cur, &Place::default())?
+        };
         self.builder.merge(found)
     }
 
@@ -597,8 +605,10 @@ impl YamlReader<'_> {
             return Ok(());
         }
         let shown = &files[read.file.0 as usize].display_path;
-        let mut cur = XmlCursor::written(&xml, &origins, files, shown);
-        let found = customizations::parse_file(&mut cur, place)?;
+        let found = {
+            let mut cur = XmlCursor::written(&xml, &origins, files, shown);
+            customizations::parse_file(&mut cur, place)?
+        };
         self.builder.merge_file(self.files, found, place)
     }
 }

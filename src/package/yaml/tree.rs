@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use crate::package::LoadError;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, TextLines};
 
 /// Deeper nesting than any solution file has (a form's YAML nests about 40
 /// levels); bounds the work on hostile input before the parser's own limit.
@@ -107,6 +107,7 @@ pub fn parse(text: &str, file: FileId, path: &str) -> Result<Node, LoadError> {
     let mut reader = Reader {
         events: Parser::new_from_str(text),
         offsets: Offsets::new(text),
+        lines: TextLines::new(text),
         file,
         path,
         text,
@@ -119,6 +120,8 @@ pub fn parse(text: &str, file: FileId, path: &str) -> Result<Node, LoadError> {
 struct Reader<'a> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     offsets: Offsets<'a>,
+    /// Where each span starts, as a report shows it.
+    lines: TextLines<'a>,
     file: FileId,
     path: &'a str,
     text: &'a str,
@@ -162,12 +165,8 @@ impl<'a> Reader<'a> {
         LoadError::xml(self.path, self.text, offset, message)
     }
 
-    fn span(&self, start: usize, end: usize) -> Span {
-        Span {
-            file: self.file,
-            start,
-            end,
-        }
+    fn span(&mut self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end, self.lines.at(start))
     }
 
     fn document(&mut self) -> Result<Node, LoadError> {
@@ -220,6 +219,8 @@ impl<'a> Reader<'a> {
                     return Err(self.tagged(at));
                 }
                 self.enter(at)?;
+                // Placed now, while the reader is there.
+                let span = self.span(at, at);
                 let mut items = Vec::new();
                 loop {
                     let (event, item_at, item_end) = self.next()?;
@@ -230,7 +231,7 @@ impl<'a> Reader<'a> {
                 }
                 self.depth -= 1;
                 Ok(Node {
-                    span: self.span(at, at),
+                    span,
                     value: Value::List(items),
                 })
             }
@@ -239,6 +240,7 @@ impl<'a> Reader<'a> {
                     return Err(self.tagged(at));
                 }
                 self.enter(at)?;
+                let start = self.span(at, at);
                 let mut entries: Vec<Entry> = Vec::new();
                 let mut keys: HashMap<String, usize> = HashMap::new();
                 loop {
@@ -262,7 +264,7 @@ impl<'a> Reader<'a> {
                     if let Some(first) = self.given_before(&entries, &mut keys, &name) {
                         let line = crate::source::line_col(self.text, first).0;
                         return Err(self.error(
-                            key.span.start,
+                            key.span.start as usize,
                             format!("key `{name}` is given twice in this mapping (first at line {line})"),
                         ));
                     }
@@ -276,7 +278,7 @@ impl<'a> Reader<'a> {
                 }
                 self.depth -= 1;
                 // A mapping is where its first key is: a list item's line.
-                let span = entries.first().map_or(self.span(at, at), |e| e.key_span);
+                let span = entries.first().map_or(start, |e| e.key_span);
                 Ok(Node {
                     span,
                     value: Value::Map(entries),
@@ -287,7 +289,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn scalar(&self, value: Cow<'a, str>, style: ScalarStyle, at: usize, end: usize) -> Node {
+    fn scalar(&mut self, value: Cow<'a, str>, style: ScalarStyle, at: usize, end: usize) -> Node {
         let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
         // The span of a quoted scalar is its text, inside the quotes.
         let (start, stop) = if quoted && end >= at + 2 {
@@ -319,12 +321,18 @@ impl<'a> Reader<'a> {
             return entries
                 .iter()
                 .find(|e| e.key == name)
-                .map(|e| e.key_span.start);
+                .map(|e| e.key_span.start as usize);
         }
         if keys.is_empty() {
-            keys.extend(entries.iter().map(|e| (e.key.clone(), e.key_span.start)));
+            keys.extend(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.key_span.start as usize)),
+            );
         }
-        let last = entries.last().map(|e| (e.key.clone(), e.key_span.start));
+        let last = entries
+            .last()
+            .map(|e| (e.key.clone(), e.key_span.start as usize));
         if let Some((key, at)) = last {
             keys.entry(key).or_insert(at);
         }
@@ -409,7 +417,7 @@ mod tests {
     }
 
     fn at<'t>(text: &'t str, node: &Node) -> &'t str {
-        &text[node.span.start..node.span.end]
+        &text[node.span.range()]
     }
 
     #[test]
@@ -428,7 +436,7 @@ mod tests {
             Some("2026-10-01T13:16:43.0000000Z")
         );
         let e = a.get("é").unwrap();
-        assert_eq!(&text[e.key_span.start..e.key_span.end], "é");
+        assert_eq!(&text[e.key_span.range()], "é");
         assert_eq!(at(text, &e.node), "x");
         assert!(matches!(a.get("F").unwrap().node.value, Value::Null));
     }

@@ -36,7 +36,7 @@ impl<'a> Writer<'a> {
         let size: usize = sources
             .iter()
             .filter_map(|id| files.get(id.0 as usize))
-            .map(|file| file.text.len())
+            .map(|file| file.text().map_or(0, str::len))
             .sum();
         Self {
             xml: String::new(),
@@ -53,7 +53,12 @@ impl<'a> Writer<'a> {
 
     fn error(&self, span: Span, message: impl Into<String>) -> LoadError {
         match self.files.get(span.file.0 as usize) {
-            Some(file) => LoadError::xml(&file.display_path, &file.text, span.start, message),
+            Some(file) => LoadError::At {
+                path: file.display_path.clone(),
+                line: span.line as usize,
+                column: span.column as usize,
+                message: message.into(),
+            },
             None => LoadError::file("YAML", message),
         }
     }
@@ -292,22 +297,19 @@ mod tests {
         let root = cur.root().unwrap();
         let v = cur.attr(&root, "v").unwrap().unwrap();
         assert_eq!(v.value, "9.2 & <x>");
-        assert_eq!(&yaml[v.span.start..v.span.end], "9.2 & <x>");
-        assert_eq!(&yaml[root.span.start..root.span.end], "R");
+        assert_eq!(&yaml[v.span.range()], "9.2 & <x>");
+        assert_eq!(&yaml[root.span.range()], "R");
         let a = cur.next_child().unwrap().unwrap();
         let k = cur.attr(&a, "k").unwrap().unwrap();
-        assert_eq!(
-            (k.value.as_str(), &yaml[k.span.start..k.span.end]),
-            ("q\"", "q\\\"")
-        );
+        assert_eq!((k.value.as_str(), &yaml[k.span.range()]), ("q\"", "q\\\""));
         let one = cur.text(&a).unwrap();
         assert_eq!(
-            (one.value.as_str(), &yaml[one.span.start..one.span.end]),
+            (one.value.as_str(), &yaml[one.span.range()]),
             ("one", "one")
         );
         let a2 = cur.next_child().unwrap().unwrap();
         let two = cur.text(&a2).unwrap();
-        assert_eq!(&yaml[two.span.start..two.span.end], "two");
+        assert_eq!(&yaml[two.span.range()], "two");
         let n = cur.next_child().unwrap().unwrap();
         assert!(n.is_empty);
         let err = cur.error_at(n.span, "boom").to_string();

@@ -330,7 +330,8 @@ mod tests {
         // Every span is in the candidate, at what it names.
         for addition in &added {
             let location = after.locate(addition.span());
-            let text = &location.file.text[location.start..];
+            let whole = location.file.read_text().unwrap();
+            let text = &whole[location.start..];
             let key = addition.component();
             let last = key.rsplit(['.', ':', '/']).next().unwrap();
             assert!(

@@ -72,8 +72,8 @@ pub fn inventory(solution: &Solution) -> Vec<Entry> {
                 id: crate::rules::column_id(name, column),
                 name: attribute
                     .display_name
-                    .clone()
-                    .unwrap_or_else(|| column.clone()),
+                    .as_deref()
+                    .map_or_else(|| column.clone(), str::to_owned),
                 noun: "column",
                 span: attribute.span,
                 reference: attribute.unmodified,

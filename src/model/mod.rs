@@ -438,17 +438,21 @@ pub struct Entity {
 
 #[derive(Debug, Clone)]
 pub struct Attribute {
+    // Text fields are `Box<str>`, not `String`: a column-heavy export holds tens of
+    // thousands of columns a package, and each field's capacity word is memory the
+    // issue's 0.6x budget counts.
     /// `PhysicalName` as written.
-    pub schema_name: String,
-    pub logical_name: String,
+    pub schema_name: Box<str>,
+    /// Lower case.
+    pub logical_name: Box<str>,
     /// The first `<displaynames><displayname description=…>`: for people.
-    pub display_name: Option<String>,
+    pub display_name: Option<Box<str>>,
     /// The `<attribute>` start tag.
     pub span: Span,
     pub kind: Option<Spanned<String>>,
     pub max_length: Option<Spanned<u64>>,
     /// `<RequiredLevel>` as written (`none`, `recommended`, `required`, `systemrequired`).
-    pub required_level: Option<String>,
+    pub required_level: Option<Box<str>>,
     /// `<IsCustomField>`; `None` when absent.
     pub is_custom: Option<bool>,
     pub unmodified: bool,
@@ -460,7 +464,7 @@ pub struct Attribute {
     pub is_primary_name: bool,
     /// `<CalculationOf>` (lower case): a platform companion such as a money column's
     /// `_base` column, which goes with the column it is computed from.
-    pub calculation_of: Option<String>,
+    pub calculation_of: Option<Box<str>>,
 }
 
 /// A choice: global (under `optionsets`) or local to a column.

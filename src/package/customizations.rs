@@ -216,7 +216,7 @@ fn parse_entity_info(
                 match part.name() {
                     b"attributes" => each_child(cur, &part, "attribute", |cur, el| {
                         let attribute = parse_attribute(cur, el)?;
-                        match attributes.entry(attribute.logical_name.clone()) {
+                        match attributes.entry(attribute.logical_name.to_string()) {
                             Entry::Vacant(slot) => {
                                 slot.insert(attribute);
                                 Ok(())
@@ -327,19 +327,21 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
         })?
         .to_ascii_lowercase();
     Ok(Attribute {
-        schema_name: physical.map_or_else(|| logical_name.clone(), |p| p.value),
-        logical_name,
-        display_name,
+        schema_name: physical
+            .map_or_else(|| logical_name.clone(), |p| p.value)
+            .into_boxed_str(),
+        logical_name: logical_name.into_boxed_str(),
+        display_name: display_name.map(String::into_boxed_str),
         span: element.span,
         kind: kind.filter(|k| !k.value.is_empty()),
         max_length,
-        required_level,
+        required_level: required_level.map(String::into_boxed_str),
         is_custom,
         unmodified,
         local_options,
         global_option_set,
         is_primary_name,
-        calculation_of,
+        calculation_of: calculation_of.map(String::into_boxed_str),
     })
 }
 

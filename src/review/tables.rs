@@ -37,8 +37,9 @@ fn table_name(entity: &Entity) -> String {
 fn column_name(attribute: &Attribute) -> String {
     attribute
         .display_name
-        .clone()
-        .unwrap_or_else(|| attribute.logical_name.clone())
+        .as_deref()
+        .unwrap_or(&attribute.logical_name)
+        .to_owned()
 }
 
 fn choice_name(option_set: &OptionSet) -> String {

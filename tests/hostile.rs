@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::bounded::{dvlint, dvlint_within, memory_tempdir, serial, Run, MAX_SECONDS};
+use common::bounded::{
+    dvlint, dvlint_within, memory_tempdir, serial, Run, MAX_SECONDS, MAX_SECONDS_READING_MEGABYTES,
+};
 use common::{zip_members, SOLUTION_XML};
 
 /// `{ENTITY}` is replaced by entities; `{BULK}` by the content of a `<RibbonDiffXml>`.
@@ -1847,7 +1849,7 @@ fn environment_files_are_bounded() {
         std::fs::write(root.join("envs/big.json"), &big).unwrap();
         environment(root, kind, "envs/big.json");
         let label = format!("{kind:?}: 100 000 entries, {} MB", big.len() >> 20);
-        check_environment(root, &label, Duration::from_secs(10)).exit(0);
+        check_environment(root, &label, MAX_SECONDS_READING_MEGABYTES).exit(0);
 
         // The same, each entry wrong: the first problems are listed, the rest counted.
         let wrong = kind.list(&vec!["[]"; 100_000].join(","));
@@ -1865,7 +1867,7 @@ fn environment_files_are_bounded() {
         std::fs::write(root.join("envs/zeros.json"), &zeros).unwrap();
         environment(root, kind, "envs/zeros.json");
         let label = format!("{kind:?}: 8 million zeros");
-        check_environment(root, &label, Duration::from_secs(10)).fails_with(&[
+        check_environment(root, &label, MAX_SECONDS_READING_MEGABYTES).fails_with(&[
             &format!("invalid {what} `envs/zeros.json`"),
             "more than 2000000 values and keys; a file dvlint reads holds far fewer",
         ]);

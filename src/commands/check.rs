@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::app::{RunError, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{CheckArgs, FailOn, Format};
-use crate::commands::input::{load_all, load_policy, targets, Loaded, Target};
+use crate::commands::input::{let_go, load_all, load_policy, targets, Loaded, Target};
 use crate::commands::output::{append, write_atomically};
 use crate::diagnostic::Severity;
 use crate::engine;
@@ -83,6 +83,8 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32, RunError>
         .iter()
         .flat_map(|o| &o.diagnostics)
         .any(|d| d.severity >= fail_on);
+    drop(reports);
+    let_go((loaded, providers));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::app::{RunError, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::commands::check::fail_on;
-use crate::commands::input::{load_all, load_policy, targets};
+use crate::commands::input::{let_go, load_all, load_policy, targets};
 use crate::commands::output::write_atomically;
 use crate::engine;
 use crate::policy::Date;
@@ -72,6 +72,9 @@ pub(crate) fn run(args: DiffArgs, out: &mut dyn Write) -> Result<i32, RunError> 
         .iter()
         .flat_map(|r| &r.findings)
         .any(|d| d.severity >= fail_on);
+    drop(reviews);
+    drop(pairs);
+    let_go(loaded);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 

@@ -166,6 +166,17 @@ pub(crate) fn targets(
         .collect())
 }
 
+/// Frees what a command loaded on a thread of its own, which nobody waits for:
+/// the hundreds of thousands of allocations of a big pair's models take tens of
+/// milliseconds to free one by one, while the process ending frees them at
+/// once. (A test calling a command in process has them freed all the same.)
+pub(crate) fn let_go<T: Send + 'static>(loaded: T) {
+    // Should no thread start, the closure, and what it holds, is dropped here.
+    let _ = std::thread::Builder::new()
+        .name("free".to_owned())
+        .spawn(move || drop(loaded));
+}
+
 /// A target's candidate and, if it has one, its baseline.
 pub(crate) type Loaded = (Solution, Option<Solution>);
 

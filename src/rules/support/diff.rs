@@ -170,16 +170,17 @@ fn is_owned_column(attribute: &Attribute) -> bool {
     !attribute.unmodified && attribute.is_custom != Some(false)
 }
 
+/// Compared for every column of a pair: without allocating.
 fn same_type(before: &str, after: &str) -> bool {
-    let normal = |t: &str| {
-        let t = t.trim().to_ascii_lowercase();
-        if t == "memo" {
-            "ntext".to_owned()
+    fn normal(t: &str) -> &str {
+        let t = t.trim();
+        if t.eq_ignore_ascii_case("memo") {
+            "ntext"
         } else {
             t
         }
-    };
-    normal(before) == normal(after)
+    }
+    normal(before).eq_ignore_ascii_case(normal(after))
 }
 
 pub fn diff<'a>(baseline: &'a Solution, candidate: &'a Solution) -> Vec<Change<'a>> {
@@ -405,13 +406,20 @@ fn compare_column<'a>(
         }
     }
     if let (Some(old), Some(new)) = (&before.local_options, &after.local_options) {
-        removed_options(
-            &column_id(entity, &before.logical_name),
-            false,
-            old,
-            new,
-            changes,
-        );
+        // The column's id is written only for a removed option.
+        if old
+            .options
+            .keys()
+            .any(|value| !new.options.contains_key(value))
+        {
+            removed_options(
+                &column_id(entity, &before.logical_name),
+                false,
+                old,
+                new,
+                changes,
+            );
+        }
     }
 }
 

@@ -459,7 +459,15 @@ fn entity_info(x: &mut Xml, table: &Table) {
     );
     x.labels("Descriptions", "Description", "");
     x.open("attributes");
-    for column in &table.columns {
+    // Exports list a table's columns sorted by logical name: so do all 99 lists of
+    // two columns or more in ../shared/corpus's customizations.xml and Entity.xml.
+    let mut columns: Vec<(String, &Column)> = table
+        .columns
+        .iter()
+        .map(|column| (column.logical_name(), column))
+        .collect();
+    columns.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, column) in columns {
         attribute(x, table, column);
     }
     x.close("attributes");

@@ -681,6 +681,21 @@ fn zip_bombs_are_refused_before_they_inflate() {
             "short.zip!/customizations.xml: corrupt zip member: inflates to {} bytes, not its declared 1000000",
             customizations.len()
         )]);
+    // ...and bytes that are not those of their CRC-32 (which is then the file's
+    // digest, not hashed again): the zip crate checks it at their end.
+    let mut wrong = RawMember::new("customizations.xml", customizations.as_bytes());
+    wrong.crc ^= 1;
+    let bomb = raw_zip(&[
+        RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
+        wrong,
+    ]);
+    std::fs::write(root.join("crc.zip"), bomb).unwrap();
+    dvlint(
+        "member whose bytes are not those of its CRC-32",
+        &["check", "crc.zip"],
+        root,
+    )
+    .fails_with(&["crc.zip!/customizations.xml:", "checksum"]);
 }
 
 /// Many members, each under the per-member limits, that together inflate to

@@ -86,6 +86,8 @@ struct Stream<'a> {
     /// Every byte is read and used.
     eof: bool,
     crc: crc32fast::Hasher,
+    /// The CRC-32 of the bytes, checked by the reader: not computed again.
+    known_crc: Option<u32>,
     original_len: u64,
 }
 
@@ -128,6 +130,7 @@ impl<'a> Kept<'a> {
             newline: 0,
             eof: false,
             crc: crc32fast::Hasher::new(),
+            known_crc: None,
             original_len: 0,
         })))
     }
@@ -178,6 +181,15 @@ impl<'a> Kept<'a> {
         stream.newlines.truncate(kept.max(stream.newline));
         stream.eof = false;
         stream.compactor.start_blank(bulk);
+    }
+
+    /// The bytes' CRC-32, if the reader checks them against it at their end
+    /// (a zip member's): [`Self::finish`] gives it, without hashing them.
+    pub fn with_crc(mut self, crc: Option<u32>) -> Self {
+        if let Source::Stream(stream) = &mut self.source {
+            stream.known_crc = crc;
+        }
+        self
     }
 
     /// Holds the bytes from `offset` on until the next pin.
@@ -242,7 +254,10 @@ impl<'a> Kept<'a> {
         }
         Ok(match self.source {
             Source::Text(bytes) => (bytes.len() as u64, crc32fast::hash(bytes)),
-            Source::Stream(stream) => (stream.original_len, stream.crc.finalize()),
+            Source::Stream(stream) => (
+                stream.original_len,
+                stream.known_crc.unwrap_or_else(|| stream.crc.finalize()),
+            ),
         })
     }
 }
@@ -356,7 +371,9 @@ impl Stream<'_> {
                     break;
                 }
                 Ok(n) => {
-                    self.crc.update(&self.input[self.filled..self.filled + n]);
+                    if self.known_crc.is_none() {
+                        self.crc.update(&self.input[self.filled..self.filled + n]);
+                    }
                     self.original_len += n as u64;
                     self.filled += n;
                 }

@@ -119,6 +119,13 @@ trait PackageFiles {
     /// complaint (`corrupt zip member: …`).
     fn open(&mut self, path: &str) -> Result<(Box<dyn Read + '_>, u64), LoadError>;
 
+    /// The CRC-32 of the file's bytes, when the stream [`Self::open`] gives
+    /// checks them against it at their end (a zip member's): the file's digest
+    /// is then that, without hashing the bytes a second time.
+    fn checked_crc(&mut self, _path: &str) -> Option<u32> {
+        None
+    }
+
     /// How to read the file again, for a snippet of a report.
     fn reopen(&self, path: &str) -> Arc<dyn Reopen>;
 }
@@ -635,8 +642,10 @@ impl Builder {
         let shown = files.display(path);
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let outcome = {
+            let crc = files.checked_crc(path);
             let (reader, size) = files.open(path)?;
-            let mut cur = XmlCursor::stream(Kept::stream(reader, size).for_parser(), id, &shown);
+            let kept = Kept::stream(reader, size).for_parser().with_crc(crc);
+            let mut cur = XmlCursor::stream(kept, id, &shown);
             let parsed = parse(&mut cur);
             // The stream's failure explains a parse error it caused.
             match (parsed, cur.failure().cloned()) {

@@ -440,6 +440,15 @@ impl PackageFiles for ZipFiles {
         Ok((Box::new(Declared::new(member, declared)), declared))
     }
 
+    fn checked_crc(&mut self, path: &str) -> Option<u32> {
+        // The zip crate checks the inflated bytes against this at their end.
+        let index = *self.members.get(path)?;
+        self.archive
+            .by_index_raw(index)
+            .ok()
+            .map(|member| member.crc32())
+    }
+
     fn reopen(&self, path: &str) -> Arc<dyn Reopen> {
         Arc::new(Again(Member {
             archive: self.origin.clone(),

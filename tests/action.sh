@@ -135,8 +135,22 @@ git init --quiet "$tmp/dev"
   mv Solution.xml solutions/ContosoCore/Other/Solution.xml
   git add -A && git commit --quiet -m "ContosoCore 1.1.1.0"
   git push --quiet origin bump
+
+  # The same releases in the YAML source format of Dataverse Git integration.
+  git checkout --quiet --orphan yaml-main
+  git rm -r --quiet --cached . && rm -rf solutions dvlint.yaml
+  cp -R "$ROOT/examples/yaml/ContosoCore_1_1_0_0" dataverse
+  cp "$ROOT/examples/dvlint.yaml" dvlint.yaml
+  git add -A && git commit --quiet -m "ContosoCore 1.1.0.0, YAML"
+  git push --quiet origin yaml-main
+
+  git checkout --quiet -b yaml-upgrade yaml-main
+  rm -rf dataverse
+  cp -R "$ROOT/examples/yaml/ContosoCore_1_2_0_0" dataverse
+  git add -A && git commit --quiet -m "ContosoCore 1.2.0.0, YAML"
+  git push --quiet origin yaml-upgrade
 )
-echo "origin: $tmp/origin.git (main, upgrade, bump)"
+echo "origin: $tmp/origin.git (main, upgrade, bump; yaml-main, yaml-upgrade)"
 
 # checkout BRANCH: a shallow clone of one branch, as actions/checkout makes it; prints its folder
 checkout() {
@@ -309,6 +323,20 @@ check "one annotation: the allow entry accepted nothing, on dvlint.yaml" \
 check "\$GITHUB_OUTPUT: errors=0, warnings=1, sarif-file empty" \
   equals "$(grep -E '^(errors|warnings|sarif-file)=' "$outputs" | tr '\n' ' ')" "errors=0 warnings=1 sarif-file= "
 check "job summary: no problems" has_text "$summary" "## dvlint"
+
+echo "== pull request in the YAML source format: ContosoCore 1.2.0.0 against yaml-main"
+ws="$(checkout yaml-upgrade)"
+yaml_table=dataverse/entities/cts_project/attributes
+BASE_REF=yaml-main DVLINT_BINARY="$BIN" run_action pr-yaml "$ws" --input path=dataverse
+check "the step fails with dvlint's exit code 1" equals "$code" 1
+check "run: the default baseline is git:origin/yaml-main" has_text "$out" "--baseline git:origin/yaml-main"
+check "annotation: ::error for the removed column, on its .yml file at the base, line 1" \
+  grep -q "^::error file=$yaml_table/cts_legacycode.yml,title=dvlint (attribute-removed)::column \`cts_legacycode\` was removed from table \`cts_project\` (at git:origin/yaml-main:$yaml_table/cts_legacycode.yml:1)" "$out"
+check "annotation: ::error for the shortened column, on its line and column of the .yml file" \
+  grep -q "^::error file=$yaml_table/cts_code.yml,line=20,col=14,title=dvlint (attribute-length-reduced)::" "$out"
+check "annotations: 3 errors and 2 warnings, as for the XML source" \
+  equals "$(count_lines "$out" "::error ") $(count_lines "$out" "::warning ")" "3 2"
+check "\$GITHUB_OUTPUT: errors=3" has_line "$outputs" "errors=3"
 
 echo "== pull request with baseline: none"
 ws="$(checkout upgrade)"

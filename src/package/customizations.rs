@@ -321,36 +321,40 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
                 }
                 b"Type" => kind = Some(cur.text(&child)?),
                 b"MaxLength" => {
-                    let text = cur.text(&child)?;
-                    let value = text.value.parse::<u64>().map_err(|_| {
+                    let text =
+                        cur.text_with(&child, |t| t.parse::<u64>().map_err(|_| t.to_owned()))?;
+                    let value = text.value.map_err(|written| {
                         cur.error_at(
                             text.span,
-                            format!("<MaxLength> is `{}`, not a number", text.value),
+                            format!("<MaxLength> is `{written}`, not a number"),
                         )
                     })?;
                     max_length = Some(Spanned::new(value, text.span));
                 }
                 b"RequiredLevel" => {
-                    required_level = Some(cur.text(&child)?.value).filter(|l| !l.is_empty())
+                    required_level = cur
+                        .text_with(&child, |l| (!l.is_empty()).then(|| Box::<str>::from(l)))?
+                        .value
                 }
-                b"IsCustomField" => is_custom = Some(cur.text(&child)?.value == "1"),
+                b"IsCustomField" => is_custom = Some(cur.text_with(&child, |t| t == "1")?.value),
                 b"OptionSetName" => {
                     global_option_set = Some(cur.text(&child)?).filter(|n| !n.value.is_empty())
                 }
                 b"optionset" => local_options = Some(Box::new(parse_option_set(cur, &child)?)),
                 b"DisplayMask" => {
                     is_primary_name = cur
-                        .text(&child)?
+                        .text_with(&child, |mask| mask.split('|').any(|m| m == "PrimaryName"))?
                         .value
-                        .split('|')
-                        .any(|m| m == "PrimaryName")
                 }
                 b"displaynames" if display_name.is_none() => {
                     display_name = first_description(cur, &child, "displayname")?
                 }
                 b"CalculationOf" => {
-                    calculation_of =
-                        Some(cur.text(&child)?.value.to_ascii_lowercase()).filter(|c| !c.is_empty())
+                    calculation_of = cur
+                        .text_with(&child, |c| {
+                            (!c.is_empty()).then(|| Box::<str>::from(c.to_ascii_lowercase()))
+                        })?
+                        .value
                 }
                 _ => cur.skip(&child)?,
             }
@@ -376,13 +380,13 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
         span: element.span,
         kind: kind.filter(|k| !k.value.is_empty()),
         max_length,
-        required_level: required_level.map(String::into_boxed_str),
+        required_level,
         is_custom,
         unmodified,
         local_options,
         global_option_set,
         is_primary_name,
-        calculation_of: calculation_of.map(String::into_boxed_str),
+        calculation_of,
     })
 }
 

@@ -220,6 +220,7 @@ impl<'a> Kept<'a> {
 
     /// The line and column of `offset`, which must not be before the pin nor
     /// before a place asked for earlier (it is then the last place counted).
+    #[inline]
     pub fn locate(&mut self, offset: usize) -> Pos {
         match &mut self.source {
             Source::Text(bytes) => {
@@ -265,6 +266,7 @@ impl<'a> Kept<'a> {
 impl Stream<'_> {
     /// The place of `offset` (clamped to what is held), counted from `from`,
     /// the last place counted.
+    #[inline]
     fn advance(&mut self, from: Pos, offset: usize) -> Pos {
         let offset = offset.min(self.base + self.out.len());
         if offset <= from.offset {

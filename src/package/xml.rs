@@ -35,6 +35,8 @@ pub struct XmlCursor<'a> {
     file: FileId,
     path: &'a str,
     depth: usize,
+    /// The text of an element being read, kept between reads for its capacity.
+    text: String,
     /// For XML written from YAML: where its bytes came from, and the YAML files.
     origin: Option<(&'a Origins, &'a [Arc<SourceFile>])>,
 }
@@ -128,6 +130,7 @@ impl<'a> XmlCursor<'a> {
             file,
             path,
             depth: 0,
+            text: String::new(),
             origin: None,
         }
     }
@@ -158,6 +161,7 @@ impl<'a> XmlCursor<'a> {
 
     /// The span of the bytes `start..end` of the text being read, in the file
     /// they came from.
+    #[inline]
     fn span(&mut self, start: usize, end: usize) -> Span {
         match self.origin {
             Some((origins, files)) => origins
@@ -389,7 +393,18 @@ impl<'a> XmlCursor<'a> {
     /// elements are skipped. The span covers the text, or the start tag when
     /// the element is empty.
     pub fn text(&mut self, element: &Element<'a>) -> Result<Spanned<String>, LoadError> {
-        let mut value = String::new();
+        self.text_with(element, str::to_owned)
+    }
+
+    /// [`Self::text`], handed to `read` instead of copied: a text that is only
+    /// looked at (`1`, a mask, a number) costs no allocation.
+    pub fn text_with<T>(
+        &mut self,
+        element: &Element<'a>,
+        read: impl FnOnce(&str) -> T,
+    ) -> Result<Spanned<T>, LoadError> {
+        let mut value = std::mem::take(&mut self.text);
+        value.clear();
         let mut pieces = Pieces::default();
         if !element.is_empty {
             let target = self.depth - 1;
@@ -462,13 +477,9 @@ impl<'a> XmlCursor<'a> {
             },
             None => element.span,
         };
-        let trimmed = value.trim();
-        let value = if trimmed.len() == value.len() {
-            value
-        } else {
-            trimmed.to_owned()
-        };
-        Ok(Spanned::new(value, span))
+        let read = read(value.trim());
+        self.text = value;
+        Ok(Spanned::new(read, span))
     }
 
     /// The value of attribute `name` (case-insensitive local name), with the span

@@ -371,23 +371,7 @@ fn chars(bytes: &[u8]) -> usize {
 /// compare by position.
 pub(crate) fn describe(text: &str) -> String {
     let mut cursor = crate::package::xml::XmlCursor::new(text, crate::source::FileId(0), "x");
-    // A component file's root is read as unpacked source reads one.
-    let place = crate::package::components::Place {
-        optional: true,
-        ..Default::default()
-    };
-    let debug = match crate::package::customizations::parse_file(&mut cursor, &place) {
-        Ok(found) => format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?}",
-            found.entities,
-            found.option_sets,
-            found.relationships,
-            found.components,
-            found.variables,
-            found.references
-        ),
-        Err(error) => format!("error: {error}"),
-    };
+    let debug = parsed(&mut cursor);
     let file = crate::source::SourceFile::new("x".to_owned(), text.to_owned());
     // Rewrite `start: N, end: M` outside quoted strings (values may hold anything).
     let mut out = String::with_capacity(debug.len());
@@ -467,7 +451,7 @@ pub(crate) fn assert_keeps(bytes: &[u8]) {
 }
 
 /// `{:?}` of what a file parses to, with every span as it is: offsets, lines
-/// and columns.
+/// and columns. A component file's root is read as unpacked source reads one.
 pub(crate) fn parsed(cursor: &mut crate::package::xml::XmlCursor<'_>) -> String {
     let place = crate::package::components::Place {
         optional: true,

@@ -116,10 +116,8 @@ fn assert_placed(text: &str, span: crate::source::Span) {
     );
 }
 
-fn check_node(text: &str, node: &Node, depth: usize, nodes: &mut usize) {
-    *nodes += 1;
-    assert!(depth <= tree::MAX_DEPTH + 1, "depth {depth}");
-    let span = node.span;
+/// A span lies in `text`, on character boundaries, at its line and column.
+fn assert_span(text: &str, span: crate::source::Span) {
     let range = span.range();
     assert!(
         range.start <= range.end && range.end <= text.len(),
@@ -127,6 +125,12 @@ fn check_node(text: &str, node: &Node, depth: usize, nodes: &mut usize) {
     );
     assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
     assert_placed(text, span);
+}
+
+fn check_node(text: &str, node: &Node, depth: usize, nodes: &mut usize) {
+    *nodes += 1;
+    assert!(depth <= tree::MAX_DEPTH + 1, "depth {depth}");
+    assert_span(text, node.span);
     match &node.value {
         Value::Null => {}
         // A plain scalar's value is the text it spans; a quoted one may unescape.
@@ -140,14 +144,7 @@ fn check_node(text: &str, node: &Node, depth: usize, nodes: &mut usize) {
             let mut keys = std::collections::HashSet::new();
             for entry in entries {
                 assert!(keys.insert(&entry.key), "key {:?} twice", entry.key);
-                let at = entry.key_span;
-                let range = at.range();
-                assert!(
-                    range.start <= range.end && range.end <= text.len(),
-                    "{at:?}"
-                );
-                assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
-                assert_placed(text, at);
+                assert_span(text, entry.key_span);
                 check_node(text, &entry.node, depth + 1, nodes);
             }
         }

@@ -609,6 +609,13 @@ fn zip_bombs_are_refused_before_they_inflate() {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path();
     let customizations = plain_customizations();
+    // A package of a solution.xml and `member`.
+    let beside_solution = |member: RawMember| {
+        raw_zip(&[
+            RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
+            member,
+        ])
+    };
 
     // By ratio: 256 MiB of zeros, about 1000:1, streamed into the deflater.
     let mut encoder =
@@ -626,10 +633,7 @@ fn zip_bombs_are_refused_before_they_inflate() {
         declared: 256 * 1024 * 1024,
     };
     assert!(zeros.data.len() < 1024 * 1024);
-    let bomb = raw_zip(&[
-        RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
-        zeros,
-    ]);
+    let bomb = beside_solution(zeros);
     std::fs::write(root.join("ratio.zip"), bomb).unwrap();
     dvlint(
         "zip bomb by ratio (256 MiB of zeros)",
@@ -644,10 +648,7 @@ fn zip_bombs_are_refused_before_they_inflate() {
     // By declared size: a small member whose headers declare 4 GiB - 1.
     let mut huge = RawMember::new("customizations.xml", customizations.as_bytes());
     huge.declared = u32::MAX;
-    let bomb = raw_zip(&[
-        RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
-        huge,
-    ]);
+    let bomb = beside_solution(huge);
     std::fs::write(root.join("declared.zip"), bomb).unwrap();
     dvlint("zip bomb by declared size (4 GiB)", &["check", "declared.zip"], root).fails_with(
         &[
@@ -660,10 +661,7 @@ fn zip_bombs_are_refused_before_they_inflate() {
     let spaces = vec![b' '; 64 * 1024 * 1024];
     let mut liar = RawMember::new("customizations.xml", &spaces);
     liar.declared = 1000;
-    let bomb = raw_zip(&[
-        RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
-        liar,
-    ]);
+    let bomb = beside_solution(liar);
     std::fs::write(root.join("liar.zip"), bomb).unwrap();
     dvlint("member inflating past its declared size", &["check", "liar.zip"], root).fails_with(
         &["liar.zip!/customizations.xml: corrupt zip member: inflates to more than its declared 1000 bytes"],
@@ -671,10 +669,7 @@ fn zip_bombs_are_refused_before_they_inflate() {
     // ...and the other way: declared larger than what it inflates to.
     let mut short = RawMember::new("customizations.xml", customizations.as_bytes());
     short.declared = 1_000_000;
-    let bomb = raw_zip(&[
-        RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
-        short,
-    ]);
+    let bomb = beside_solution(short);
     std::fs::write(root.join("short.zip"), bomb).unwrap();
     dvlint("member inflating short of its declared size", &["check", "short.zip"], root)
         .fails_with(&[&format!(
@@ -685,10 +680,7 @@ fn zip_bombs_are_refused_before_they_inflate() {
     // digest, not hashed again): the zip crate checks it at their end.
     let mut wrong = RawMember::new("customizations.xml", customizations.as_bytes());
     wrong.crc ^= 1;
-    let bomb = raw_zip(&[
-        RawMember::new("solution.xml", SOLUTION_XML.as_bytes()),
-        wrong,
-    ]);
+    let bomb = beside_solution(wrong);
     std::fs::write(root.join("crc.zip"), bomb).unwrap();
     dvlint(
         "member whose bytes are not those of its CRC-32",

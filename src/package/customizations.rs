@@ -272,14 +272,12 @@ fn sort_columns<T>(columns: &mut [(String, T)]) -> Option<(usize, usize)> {
     let mut order: Vec<usize> = (0..columns.len()).collect();
     // Stable: a name's definitions stay in document order.
     order.sort_by(|&a, &b| columns[a].0.cmp(&columns[b].0));
-    if let Some((first, second)) = first_repeat(&mut order.windows(2).map(|w| (w[0], w[1]))) {
-        let place = |i| order.iter().position(|&o| o == i).unwrap_or(i);
-        let (first, second) = (place(first), place(second));
-        apply_order(columns, &mut order);
-        return Some((first, second));
-    }
+    // Where the repeat's two definitions go once sorted (before the order is used up).
+    let place = |i| order.iter().position(|&o| o == i).unwrap_or(i);
+    let places = first_repeat(&mut order.windows(2).map(|w| (w[0], w[1])))
+        .map(|(first, second)| (place(first), place(second)));
     apply_order(columns, &mut order);
-    None
+    places
 }
 
 /// Moves `items[order[i]]` to place `i`, following each cycle with swaps (as

@@ -110,12 +110,8 @@ fn each_child<'a>(
     if parent.is_empty {
         return Ok(());
     }
-    while let Some(child) = cur.next_child()? {
-        if child.name() == name.as_bytes() {
-            each(cur, &child)?;
-        } else {
-            cur.skip(&child)?;
-        }
+    while let Some(child) = cur.next_child_among(|child| child == name.as_bytes())? {
+        each(cur, &child)?;
     }
     Ok(())
 }
@@ -311,7 +307,25 @@ fn parse_attribute(cur: &mut XmlCursor<'_>, element: &Element<'_>) -> Result<Att
     let mut calculation_of = None;
     let mut display_name = None;
     if !element.is_empty {
-        while let Some(child) = cur.next_child()? {
+        // Most of a column's 30-odd children are not read: they are skipped
+        // unmade. The names here are the arms of the match below.
+        let read = |name: &[u8]| {
+            matches!(
+                name,
+                b"LogicalName"
+                    | b"Name"
+                    | b"Type"
+                    | b"MaxLength"
+                    | b"RequiredLevel"
+                    | b"IsCustomField"
+                    | b"OptionSetName"
+                    | b"optionset"
+                    | b"DisplayMask"
+                    | b"displaynames"
+                    | b"CalculationOf"
+            )
+        };
+        while let Some(child) = cur.next_child_among(read)? {
             match child.name() {
                 b"LogicalName" => logical = Some(name_text(cur, &child, "column name")?),
                 b"Name" if logical.is_none() => {

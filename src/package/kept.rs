@@ -197,6 +197,52 @@ impl<'a> Kept<'a> {
         self.pin = offset;
     }
 
+    /// The offset of the next byte not consumed.
+    #[inline]
+    pub fn offset(&self) -> usize {
+        self.consumed
+    }
+
+    /// The held bytes not consumed yet: what a tokenizer reads in place. Empty
+    /// until [`Self::grow`] reads some.
+    #[inline]
+    pub fn window(&self) -> &[u8] {
+        match &self.source {
+            Source::Text(bytes) => bytes.get(self.consumed..).unwrap_or_default(),
+            Source::Stream(stream) => stream
+                .out
+                .get(self.consumed - stream.base..)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Reads more into [`Self::window`], letting go of what is consumed and not
+    /// pinned: at least doubles it, so that a token longer than a read (a huge
+    /// value) is scanned again only as often as its length doubles. Returns
+    /// false when nothing is left to read.
+    pub fn grow(&mut self) -> io::Result<bool> {
+        let stream = match &mut self.source {
+            Source::Text(_) => return Ok(false),
+            Source::Stream(stream) => stream,
+        };
+        let keep = self.pin.min(self.consumed).max(stream.base);
+        self.counted = stream.advance(self.counted, keep);
+        stream.drop_before(keep);
+        let unconsumed =
+            |stream: &Stream<'_>| (stream.base + stream.out.len()).saturating_sub(self.consumed);
+        let had = unconsumed(stream);
+        let wanted = had.saturating_mul(2).max(had + 1);
+        while unconsumed(stream) < wanted && !stream.eof {
+            let ahead = unconsumed(stream);
+            if let Err(failure) = stream.more(self.counted, ahead) {
+                let error = io::Error::other(failure.to_string());
+                self.failure = Some(failure);
+                return Err(error);
+            }
+        }
+        Ok(unconsumed(stream) > had)
+    }
+
     /// Why the last read failed, if it did.
     pub fn failure(&self) -> Option<&Failure> {
         self.failure.as_ref()
@@ -311,8 +357,9 @@ impl Stream<'_> {
     }
 
     /// Reads and compacts the next piece of the source. `counted` is where
-    /// lines are counted up to, from which a NUL's place is found.
-    fn more(&mut self, counted: Pos) -> Result<(), Failure> {
+    /// lines are counted up to, from which a NUL's place is found; `ahead` kept
+    /// bytes are not consumed yet (see [`Self::read`]).
+    fn more(&mut self, counted: Pos, ahead: usize) -> Result<(), Failure> {
         let before = self.out.len();
         loop {
             let used = if self.for_parser {
@@ -337,7 +384,7 @@ impl Stream<'_> {
             }
             // Nothing kept (a blank went on): go on, or read more to decide.
             if used == 0 {
-                self.read()?;
+                self.read(ahead)?;
             }
         }
         let base = self.base + before;
@@ -356,11 +403,16 @@ impl Stream<'_> {
     /// Reads more of the source after the unused input. The buffer is filled
     /// before it is scanned, so that a token longer than one read (a huge
     /// attribute value) is rescanned only when the buffer doubles.
-    fn read(&mut self) -> Result<(), Failure> {
-        if self.start > 0 {
-            self.input.copy_within(self.start..self.filled, 0);
-            self.filled -= self.start;
-            self.start = 0;
+    ///
+    /// The input of the `ahead` kept bytes the parser has not consumed is kept
+    /// too: they passed through, and go through the compactor again if the
+    /// parser starts a blank before them ([`Kept::blank`]).
+    fn read(&mut self, ahead: usize) -> Result<(), Failure> {
+        let used = self.start.saturating_sub(ahead);
+        if used > 0 {
+            self.input.copy_within(used..self.filled, 0);
+            self.filled -= used;
+            self.start -= used;
         }
         if self.filled == self.input.len() {
             let doubled = self.input.len() * 2;
@@ -476,7 +528,7 @@ impl Kept<'_> {
             let keep = self.pin.min(self.consumed).max(stream.base);
             self.counted = stream.advance(self.counted, keep);
             stream.drop_before(keep);
-            if let Err(failure) = stream.more(self.counted) {
+            if let Err(failure) = stream.more(self.counted, 0) {
                 let error = io::Error::other(failure.to_string());
                 self.failure = Some(failure);
                 return Err(error);

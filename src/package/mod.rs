@@ -10,6 +10,7 @@ mod folder;
 pub mod git;
 mod kept;
 mod manifest;
+mod markup;
 mod origins;
 mod search;
 pub mod xml;

@@ -1,23 +1,24 @@
-//! A small pull cursor over quick-xml events. The model parsers walk the elements
-//! they need and skip the rest (forms, views, ribbons, workflows) without ever
-//! building a tree, keeping the byte span of every value they return, with its
-//! line and column counted as the bytes go by.
+//! A small pull cursor over XML. The model parsers walk the elements they need
+//! and skip the rest (forms, views, ribbons, workflows) without ever building a
+//! tree, keeping the byte span of every value they return, with its line and
+//! column counted as the bytes go by.
 //!
 //! The cursor reads a stream ([`Kept`]): the file is parsed while it inflates,
-//! and never held whole. One event buffer is reused; an element's start tag is
-//! copied into the element (inline when short, as most are), so that the
-//! parsers may read its attributes whenever they like without an allocation
-//! per element.
+//! and never held whole. Tokens are read where the stream holds them
+//! ([`markup`]), without events or copies; an element's start tag is copied into
+//! the element (inline when short, as most are), so that the parsers may read
+//! its attributes (with quick-xml's attribute parser) whenever they like
+//! without an allocation per element.
 
+use std::io::BufRead;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use quick_xml::events::attributes::Attributes;
-use quick_xml::events::Event;
 use quick_xml::name::QName;
-use quick_xml::Reader;
 
 use super::kept::{Failure, Kept};
+use super::markup::{self, Scanned, TextMode, Token};
 use super::origins::Origins;
 use super::LoadError;
 use crate::source::{FileId, Pos, SourceFile, Span, Spanned};
@@ -29,9 +30,13 @@ pub const MAX_DEPTH: usize = 256;
 const INLINE_TAG: usize = 72;
 
 pub struct XmlCursor<'a> {
-    reader: Reader<Kept<'a>>,
-    /// The event being read.
-    buf: Vec<u8>,
+    kept: Kept<'a>,
+    /// Nothing is left to read after the window.
+    read_all: bool,
+    /// The names of the open elements, one after the other, and where each
+    /// starts: an end tag must close the last.
+    open_names: Vec<u8>,
+    open_starts: Vec<usize>,
     file: FileId,
     path: &'a str,
     depth: usize,
@@ -97,20 +102,6 @@ impl<'a> Element<'a> {
     }
 }
 
-/// What an event was, once the buffer it borrows is let go.
-enum Got {
-    /// A start tag (in the buffer), its name's length, and whether it is empty.
-    Start(usize, bool),
-    End,
-    Eof,
-    DocType,
-    /// Text, in the buffer.
-    Text,
-    /// A declaration, a comment, a processing instruction.
-    Prolog,
-    Other,
-}
-
 impl<'a> XmlCursor<'a> {
     /// A cursor over a text in memory, read as it is.
     pub fn new(text: &'a str, file: FileId, path: &'a str) -> Self {
@@ -119,14 +110,11 @@ impl<'a> XmlCursor<'a> {
 
     /// A cursor over a stream of kept bytes.
     pub fn stream(kept: Kept<'a>, file: FileId, path: &'a str) -> Self {
-        let mut reader = Reader::from_reader(kept);
-        let config = reader.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
         Self {
-            reader,
-            buf: Vec::new(),
+            kept,
+            read_all: false,
+            open_names: Vec::new(),
+            open_starts: Vec::new(),
             file,
             path,
             depth: 0,
@@ -150,13 +138,13 @@ impl<'a> XmlCursor<'a> {
 
     /// Why the stream failed, if it did: not UTF-8, a NUL, an I/O error.
     pub fn failure(&self) -> Option<&Failure> {
-        self.reader.get_ref().failure()
+        self.kept.failure()
     }
 
     /// Reads the rest of the stream (see [`Kept::finish`]): the length and
     /// CRC-32 of all the bytes read.
     pub fn finish(self) -> Result<(u64, u32), Failure> {
-        self.reader.into_inner().finish()
+        self.kept.finish()
     }
 
     /// The span of the bytes `start..end` of the text being read, in the file
@@ -168,14 +156,14 @@ impl<'a> XmlCursor<'a> {
                 .map(start, end, files)
                 .unwrap_or_else(|| Span::new(self.file, start, end, Pos::START)),
             None => {
-                let at = self.reader.get_mut().locate(start);
+                let at = self.kept.locate(start);
                 Span::new(self.file, start, end, at)
             }
         }
     }
 
     fn position(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        self.kept.offset()
     }
 
     /// The path of the file a span the cursor gave points into.
@@ -220,8 +208,8 @@ impl<'a> XmlCursor<'a> {
         self.error_at(span, message)
     }
 
-    /// An error the reader met: the stream's own failure first.
-    fn read_error(&mut self, at: usize, error: &quick_xml::Error) -> LoadError {
+    /// Reading the stream failed: its failure says why.
+    fn stream_error(&mut self, at: usize, error: &std::io::Error) -> LoadError {
         match self.failure().cloned() {
             Some(Failure::Nul(pos)) => LoadError::At {
                 path: self.path.to_owned(),
@@ -230,69 +218,108 @@ impl<'a> XmlCursor<'a> {
                 message: NUL_MESSAGE.to_owned(),
             },
             Some(failure) => LoadError::file(self.path, failure.to_string()),
-            None => {
-                let error_at = usize::try_from(self.reader.error_position()).unwrap_or(at);
-                self.error_here(error_at, format!("malformed XML: {error}"))
+            None => self.error_here(at, format!("cannot read: {error}")),
+        }
+    }
+
+    /// The next token, from the returned offset (held until the next token is
+    /// asked for), not consumed yet: its bytes start [`Kept::window`].
+    #[inline(always)]
+    fn token(&mut self, text: TextMode) -> Result<(usize, Token), LoadError> {
+        if text == TextMode::Skip {
+            // The indentation before a tag, which nobody reads, is passed over
+            // here rather than made a token.
+            let blank = markup::whitespace_len(self.kept.window());
+            self.kept.consume(blank);
+        }
+        let at = self.position();
+        self.kept.pin(at);
+        loop {
+            match markup::scan(self.kept.window(), self.read_all, text) {
+                Scanned::Token(Token::DocType) => {
+                    return Err(self.error_here(
+                        at,
+                        "document type declarations (DTDs and entities) are not allowed in a solution file",
+                    ))
+                }
+                Scanned::Token(token) => return Ok((at, token)),
+                Scanned::Cut => match self.kept.grow() {
+                    Ok(grown) => self.read_all = !grown,
+                    Err(error) => return Err(self.stream_error(at, &error)),
+                },
+                Scanned::Malformed { at: offset, why } => {
+                    return Err(self.error_here(at + offset, format!("malformed XML: {why}")))
+                }
             }
         }
     }
 
-    /// Reads the next event, refusing DTDs.
-    // Once per event of `skip` and `next_child`, most of the work: inlined there.
+    /// Reads the next token, consumed; for a start tag (not an empty one), its
+    /// name is open and the reader blanks its content if it is a bulk element
+    /// (see `compact`).
     #[inline(always)]
-    fn read(&mut self) -> Result<(usize, Got), LoadError> {
-        let at = self.start_event();
-        // Matched where it is: moving quick-xml's large result costs a stall.
-        let got = match &self.reader.read_event_into(&mut self.buf) {
-            Ok(Event::Start(start)) => Ok(Got::Start(start.name().as_ref().len(), false)),
-            Ok(Event::Empty(start)) => Ok(Got::Start(start.name().as_ref().len(), true)),
-            Ok(Event::End(_)) => Ok(Got::End),
-            Ok(Event::Eof) => Ok(Got::Eof),
-            Ok(Event::DocType(_)) => Ok(Got::DocType),
-            Ok(Event::Text(_)) => Ok(Got::Text),
-            Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_)) => Ok(Got::Prolog),
-            Ok(_) => Ok(Got::Other),
-            Err(error) => Err(error.clone()),
-        };
-        if let Ok(Got::Start(name_len, false)) = got {
-            self.opened(name_len);
+    fn read(&mut self, text: TextMode) -> Result<(usize, Token), LoadError> {
+        let (at, token) = self.token(text)?;
+        self.take(at, token)?;
+        Ok((at, token))
+    }
+
+    /// Consumes the token at `at` that [`Self::token`] gave, following the open
+    /// names (see [`Self::read`]).
+    #[inline(always)]
+    fn take(&mut self, at: usize, token: Token) -> Result<(), LoadError> {
+        match token {
+            Token::Start {
+                name_len,
+                empty: false,
+                ..
+            } => {
+                let name = &self.kept.window()[1..1 + name_len];
+                self.open_starts.push(self.open_names.len());
+                self.open_names.extend_from_slice(name);
+                self.kept.consume(token.len());
+                let name = &self.open_names[self.open_names.len() - name_len..];
+                self.kept.blank(name);
+            }
+            Token::End { name_end, .. } => {
+                let closes = match self.open_starts.last() {
+                    Some(&start) => self.open_names[start..] == self.kept.window()[2..name_end],
+                    None => false,
+                };
+                if !closes {
+                    return Err(self.mismatched(at, name_end));
+                }
+                if let Some(start) = self.open_starts.pop() {
+                    self.open_names.truncate(start);
+                }
+                self.kept.consume(token.len());
+            }
+            _ => self.kept.consume(token.len()),
         }
-        match got {
-            Ok(Got::DocType) => Err(self.error_here(
-                at,
-                "document type declarations (DTDs and entities) are not allowed in a solution file",
-            )),
-            Ok(got) => Ok((at, got)),
-            Err(error) => Err(self.read_error(at, &error)),
-        }
+        Ok(())
     }
 
-    /// Where the next event starts, held until the one after it is read.
-    fn start_event(&mut self) -> usize {
-        let at = self.position();
-        self.reader.get_mut().pin(at);
-        self.buf.clear();
-        at
-    }
-
-    /// A start tag (not an empty one) is in the buffer: the reader blanks the
-    /// content of a bulk element (see `compact`).
-    fn opened(&mut self, name_len: usize) {
-        let name = self.buf.get(..name_len).unwrap_or_default();
-        self.reader.get_mut().blank(name);
-    }
-
-    /// The element whose start tag (`name_len` the length of its name) is in
-    /// the buffer, from `from`.
-    fn element(&mut self, from: usize, name_len: usize, is_empty: bool) -> Element<'a> {
-        let to = self.position();
-        // The buffer holds `/` of an empty element's `/>`; the tag does not.
-        let content = if is_empty {
-            self.buf.strip_suffix(b"/").unwrap_or(&self.buf)
-        } else {
-            &self.buf
+    /// The end tag at `at` (its name ending at `name_end` of the window) does
+    /// not close the element open.
+    #[cold]
+    fn mismatched(&mut self, at: usize, name_end: usize) -> LoadError {
+        let found = String::from_utf8_lossy(&self.kept.window()[2..name_end]).into_owned();
+        let message = match self.open_starts.last() {
+            Some(&start) => format!(
+                "malformed XML: `</{found}>` closes no element here, `</{}>` was expected",
+                String::from_utf8_lossy(&self.open_names[start..])
+            ),
+            None => format!("malformed XML: `</{found}>` closes no element"),
         };
-        let tag = Tag::new(content);
+        self.error_here(at, message)
+    }
+
+    /// The element whose start tag, `len` bytes with a name of `name_len`, was
+    /// read from `from` (and is held there still).
+    fn element(&mut self, from: usize, len: usize, name_len: usize, empty: bool) -> Element<'a> {
+        let to = from + len;
+        // The tag holds what is between `<` and `>` (or `/>`).
+        let tag = Tag::new(self.kept.bytes(from + 1, to - 1 - usize::from(empty)));
         let span = self.span(from, to);
         let at = match self.origin {
             Some(_) => Pos {
@@ -311,7 +338,7 @@ impl<'a> XmlCursor<'a> {
             name_len,
             span,
             at,
-            is_empty,
+            is_empty: empty,
             _text: PhantomData,
         }
     }
@@ -330,16 +357,26 @@ impl<'a> XmlCursor<'a> {
     /// Reads up to the document element, refusing DTDs on the way.
     pub fn root(&mut self) -> Result<Element<'a>, LoadError> {
         loop {
-            let (at, got) = self.read()?;
-            match got {
-                Got::Start(name_len, false) => {
-                    self.enter(at)?;
-                    return Ok(self.element(at, name_len, false));
+            let (at, token) = self.read(TextMode::Read)?;
+            match token {
+                Token::Start {
+                    len,
+                    name_len,
+                    empty,
+                } => {
+                    if !empty {
+                        self.enter(at)?;
+                    }
+                    return Ok(self.element(at, len, name_len, empty));
                 }
-                Got::Start(name_len, true) => return Ok(self.element(at, name_len, true)),
-                Got::Text if self.buf.iter().all(u8::is_ascii_whitespace) => {}
-                Got::Prolog => {}
-                Got::Eof => return Err(self.error_here(at, "no root element: the file is empty")),
+                Token::Text { len }
+                    if self
+                        .kept
+                        .bytes(at, at + len)
+                        .iter()
+                        .all(|&b| markup::is_whitespace(b)) => {}
+                Token::Other { .. } => {}
+                Token::Eof => return Err(self.error_here(at, "no root element: the file is empty")),
                 _ => return Err(self.error_here(at, "text before the root element")),
             }
         }
@@ -350,18 +387,64 @@ impl<'a> XmlCursor<'a> {
     /// [`Self::next_child`] until `None`, [`Self::skip`] or [`Self::text`].
     pub fn next_child(&mut self) -> Result<Option<Element<'a>>, LoadError> {
         loop {
-            let (at, got) = self.read()?;
-            match got {
-                Got::Start(name_len, false) => {
-                    self.enter(at)?;
-                    return Ok(Some(self.element(at, name_len, false)));
+            let (at, token) = self.read(TextMode::Skip)?;
+            match token {
+                Token::Start {
+                    len,
+                    name_len,
+                    empty,
+                } => {
+                    if !empty {
+                        self.enter(at)?;
+                    }
+                    return Ok(Some(self.element(at, len, name_len, empty)));
                 }
-                Got::Start(name_len, true) => return Ok(Some(self.element(at, name_len, true))),
-                Got::End => {
+                Token::End { .. } => {
                     self.depth -= 1;
                     return Ok(None);
                 }
-                Got::Eof => {
+                Token::Eof => {
+                    return Err(self.error_here(at, "unexpected end of file inside an element"))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// [`Self::next_child`] for a caller that reads only the children whose
+    /// local name `wanted` accepts: the others are skipped where they start, and
+    /// no element is made of them (no tag copied, no line counted), which is
+    /// most of the work of a child.
+    #[inline]
+    pub fn next_child_among(
+        &mut self,
+        wanted: impl Fn(&[u8]) -> bool,
+    ) -> Result<Option<Element<'a>>, LoadError> {
+        loop {
+            let (at, token) = self.read(TextMode::Skip)?;
+            match token {
+                Token::Start {
+                    len,
+                    name_len,
+                    empty,
+                } => {
+                    let name = QName(self.kept.bytes(at + 1, at + 1 + name_len));
+                    if wanted(name.local_name().into_inner()) {
+                        if !empty {
+                            self.enter(at)?;
+                        }
+                        return Ok(Some(self.element(at, len, name_len, empty)));
+                    }
+                    if !empty {
+                        self.enter(at)?;
+                        self.skip_open()?;
+                    }
+                }
+                Token::End { .. } => {
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Token::Eof => {
                     return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
                 _ => {}
@@ -374,13 +457,18 @@ impl<'a> XmlCursor<'a> {
         if element.is_empty {
             return Ok(());
         }
+        self.skip_open()
+    }
+
+    /// Skips the content of the element last entered, and its end tag.
+    fn skip_open(&mut self) -> Result<(), LoadError> {
         let target = self.depth - 1;
         while self.depth > target {
-            let (at, got) = self.read()?;
-            match got {
-                Got::Start(_, false) => self.enter(at)?,
-                Got::End => self.depth -= 1,
-                Got::Eof => {
+            let (at, token) = self.read(TextMode::Skip)?;
+            match token {
+                Token::Start { empty: false, .. } => self.enter(at)?,
+                Token::End { .. } => self.depth -= 1,
+                Token::Eof => {
                     return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
                 _ => {}
@@ -410,61 +498,47 @@ impl<'a> XmlCursor<'a> {
             let target = self.depth - 1;
             while self.depth > target {
                 let direct = self.depth == target + 1;
-                let at = self.start_event();
-                // Matched where it is: moving quick-xml's large result costs a stall.
-                let got = match &self.reader.read_event_into(&mut self.buf) {
-                    Ok(Event::Text(text)) if direct => match text.decode() {
-                        Ok(decoded) => {
-                            value.push_str(&decoded);
-                            Ok(Piece::of(at, &decoded))
-                        }
-                        Err(e) => Err(Problem::Text(e.to_string())),
-                    },
-                    Ok(Event::CData(data)) if direct => {
+                let (at, token) = self.token(TextMode::Read)?;
+                let piece = match token {
+                    Token::Text { len } if direct => {
+                        let Ok(text) =
+                            std::str::from_utf8(self.kept.window().get(..len).unwrap_or_default())
+                        else {
+                            return Err(self.error_here(at, "invalid text: not UTF-8"));
+                        };
+                        value.push_str(text);
+                        Some(Piece::of(at, text))
+                    }
+                    Token::CData { len } if direct => {
+                        let data = self.kept.window().get(9..len - 3).unwrap_or_default();
                         value.push_str(&String::from_utf8_lossy(data));
-                        Ok(Piece::Markup(at))
+                        Some(Piece::Markup(at))
                     }
-                    Ok(Event::GeneralRef(reference)) if direct => {
-                        match resolve_reference(reference) {
-                            Ok(ch) => {
-                                value.push(ch);
-                                Ok(Piece::Markup(at))
-                            }
-                            Err(message) => Err(Problem::Reference(message)),
+                    Token::Reference { len } if direct => {
+                        let name = String::from_utf8_lossy(
+                            self.kept.window().get(1..len - 1).unwrap_or_default(),
+                        )
+                        .into_owned();
+                        match resolve_reference(&name) {
+                            Ok(ch) => value.push(ch),
+                            Err(message) => return Err(self.error_here(at, message)),
                         }
+                        Some(Piece::Markup(at))
                     }
-                    Ok(Event::Start(start)) => Ok(Piece::Enter(start.name().as_ref().len())),
-                    Ok(Event::End(_)) => Ok(Piece::Leave),
-                    Ok(Event::Eof) => Ok(Piece::Eof),
-                    Ok(Event::DocType(_)) => Err(Problem::DocType),
-                    Ok(_) => Ok(Piece::None),
-                    Err(error) => Err(Problem::Xml(error.clone())),
+                    _ => None,
                 };
-                match got {
-                    Ok(Piece::Enter(name_len)) => {
-                        self.opened(name_len);
-                        self.enter(at)?;
-                    }
-                    Ok(Piece::Leave) => self.depth -= 1,
-                    Ok(Piece::Eof) => {
+                self.take(at, token)?;
+                match token {
+                    Token::Start { empty: false, .. } => self.enter(at)?,
+                    Token::End { .. } => self.depth -= 1,
+                    Token::Eof => {
                         return Err(self.error_here(at, "unexpected end of file inside an element"))
                     }
-                    Ok(Piece::None) => {}
-                    Ok(piece) => {
-                        let end = self.position();
-                        pieces.add(piece, end, self.reader.get_mut());
-                    }
-                    Err(Problem::Text(e)) => {
-                        return Err(self.error_here(at, format!("invalid text: {e}")))
-                    }
-                    Err(Problem::Reference(message)) => return Err(self.error_here(at, message)),
-                    Err(Problem::DocType) => {
-                        return Err(self.error_here(
-                            at,
-                            "document type declarations (DTDs and entities) are not allowed in a solution file",
-                        ))
-                    }
-                    Err(Problem::Xml(error)) => return Err(self.read_error(at, &error)),
+                    _ => {}
+                }
+                if let Some(piece) = piece {
+                    let end = self.position();
+                    pieces.add(piece, end, &mut self.kept);
                 }
             }
         }
@@ -561,15 +635,7 @@ impl<'a> XmlCursor<'a> {
 pub const NUL_MESSAGE: &str = "a NUL character, which XML does not allow (UTF-16 without a \
      byte-order mark?); solution files are UTF-8";
 
-/// A problem met inside an element's text, once the event is let go.
-enum Problem {
-    Text(String),
-    Reference(String),
-    DocType,
-    Xml(quick_xml::Error),
-}
-
-/// An event inside an element whose text is read.
+/// A piece of an element's direct text.
 enum Piece {
     /// Text from `at`, of `len` bytes as written, `lead` and `trail` of them
     /// whitespace (`lead == len`: all of them).
@@ -581,16 +647,11 @@ enum Piece {
     },
     /// A CDATA section or a reference, from `at`: not whitespace at either end.
     Markup(usize),
-    /// A start tag, its name this long.
-    Enter(usize),
-    Leave,
-    Eof,
-    None,
 }
 
 impl Piece {
     /// Text from `at` that decodes to `decoded`: the same bytes as written, as
-    /// references are events of their own.
+    /// references are tokens of their own.
     fn of(at: usize, decoded: &str) -> Self {
         let len = decoded.len();
         let lead = len - decoded.trim_start().len();
@@ -635,7 +696,6 @@ impl Pieces {
                 }
             }
             Piece::Markup(at) => (at, at, end),
-            _ => return,
         };
         if self.first.is_none() {
             self.first = Some((at, kept.locate(at)));
@@ -656,7 +716,9 @@ impl Pieces {
     }
 }
 
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<char, String> {
+/// The character a reference `&name;` stands for, `name` given.
+fn resolve_reference(name: &str) -> Result<char, String> {
+    let reference = quick_xml::events::BytesRef::new(name);
     if let Some(ch) = reference
         .resolve_char_ref()
         .map_err(|e| format!("bad character reference: {e}"))?

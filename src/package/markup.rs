@@ -1,0 +1,438 @@
+//! dvlint's own XML tokenizer: what the next token is, read where the bytes are
+//! held ([`super::kept::Kept`]), with no copy and no event object. The cursor
+//! ([`super::xml`]) asks for one token at a time and decides what it needs of it:
+//! most of an export's elements are skipped unread, and a token costs one
+//! `memchr` to its end.
+//!
+//! Tokens split where quick-xml (which dvlint used before) and the compactor
+//! ([`super::compact`]) split them: a tag runs to the first `>` outside quoted
+//! values; a comment to `-->`, a CDATA section to `]]>`, a processing
+//! instruction to `?>`. What a token holds beyond that (a tag's attributes, a
+//! reference's name) is checked by whoever reads it.
+
+/// A token at the start of the bytes scanned; `len` counts all its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// `<name …>` or `<name …/>`; the name is `bytes[1..1 + name_len]`.
+    Start {
+        len: usize,
+        name_len: usize,
+        empty: bool,
+    },
+    /// `</name>`; the name is `bytes[2..name_end]`.
+    End { len: usize, name_end: usize },
+    /// Text, up to markup (or a reference, when references are read).
+    Text { len: usize },
+    /// `&name;` or `&#…;`.
+    Reference { len: usize },
+    /// `<![CDATA[…]]>`.
+    CData { len: usize },
+    /// A comment, a processing instruction or the XML declaration.
+    Other { len: usize },
+    /// `<!DOCTYPE`: refused where it starts.
+    DocType,
+    /// Nothing is left.
+    Eof,
+}
+
+impl Token {
+    /// How many bytes the token takes.
+    #[inline]
+    pub fn len(self) -> usize {
+        match self {
+            Token::Start { len, .. }
+            | Token::End { len, .. }
+            | Token::Text { len }
+            | Token::Reference { len }
+            | Token::CData { len }
+            | Token::Other { len } => len,
+            Token::DocType | Token::Eof => 0,
+        }
+    }
+}
+
+/// What scanning found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scanned {
+    Token(Token),
+    /// The bytes end inside the token: more are needed to say.
+    Cut,
+    /// Not XML, `at` bytes from the start.
+    Malformed {
+        at: usize,
+        why: &'static str,
+    },
+}
+
+/// How text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMode {
+    /// Skipped: it runs to the next `<`, and a text cut by the end of the bytes
+    /// is taken as it is (the rest is another token).
+    Skip,
+    /// Read: it stops at a reference too, and is never cut.
+    Read,
+}
+
+/// The token at the start of `bytes`; `end`: no byte follows them.
+#[inline(always)]
+pub fn scan(bytes: &[u8], end: bool, text: TextMode) -> Scanned {
+    match bytes.first() {
+        None if end => Scanned::Token(Token::Eof),
+        None => Scanned::Cut,
+        Some(b'<') => markup(bytes, end),
+        Some(b'&') if text == TextMode::Read => reference(bytes, end),
+        Some(_) => {
+            let stop = match text {
+                TextMode::Skip => find(bytes, 0, |b| b == b'<', || memchr::memchr(b'<', bytes)),
+                TextMode::Read => find(
+                    bytes,
+                    0,
+                    |b| b == b'<' || b == b'&',
+                    || memchr::memchr2(b'<', b'&', bytes),
+                ),
+            };
+            match stop {
+                Some(len) => Scanned::Token(Token::Text { len }),
+                None if end || text == TextMode::Skip => {
+                    Scanned::Token(Token::Text { len: bytes.len() })
+                }
+                None => Scanned::Cut,
+            }
+        }
+    }
+}
+
+/// The markup at `bytes[0] == b'<'`.
+#[inline(always)]
+fn markup(bytes: &[u8], end: bool) -> Scanned {
+    match bytes.get(1) {
+        Some(b'/') => end_tag(bytes, end),
+        Some(b'!') => bang(bytes, end),
+        Some(b'?') => closed_by(
+            bytes,
+            2,
+            b"?>",
+            end,
+            "a processing instruction is not closed",
+        )
+        .map_or_else(|cut| cut, |len| Scanned::Token(Token::Other { len })),
+        Some(_) => start_tag(bytes, end),
+        None if end => Scanned::Malformed {
+            at: 0,
+            why: "the file ends inside a tag",
+        },
+        None => Scanned::Cut,
+    }
+}
+
+/// `<name …>`: it runs to the first `>` outside quotes.
+#[inline(always)]
+fn start_tag(bytes: &[u8], end: bool) -> Scanned {
+    // Most tags are a name alone (`<Type>`): read to its end, the tag may end
+    // there. A name ends where the compactor ends it, at whitespace or `/`.
+    let name_end = 1 + bytes[1..]
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/' | b'"' | b'\''))
+        .unwrap_or(bytes.len() - 1);
+    let close = match bytes.get(name_end) {
+        Some(b'>') => Some(name_end - 1),
+        _ => tag_end(&bytes[1..]),
+    };
+    let Some(close) = close else {
+        return unclosed(end, "the file ends inside a tag");
+    };
+    let len = close + 2;
+    let content = &bytes[1..len - 1];
+    let (content, empty) = match content.strip_suffix(b"/") {
+        Some(content) => (content, true),
+        None => (content, false),
+    };
+    let name_len = match bytes.get(name_end) {
+        // A quote in a name (not XML) does not end it, for the compactor.
+        Some(b'"' | b'\'') => bytes[1..len - 1]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'/')
+            .unwrap_or(len - 2),
+        _ => name_end - 1,
+    };
+    let name_len = name_len.min(content.len());
+    if name_len == 0 {
+        return Scanned::Malformed {
+            at: 0,
+            why: "a tag without a name",
+        };
+    }
+    Scanned::Token(Token::Start {
+        len,
+        name_len,
+        empty,
+    })
+}
+
+/// `</name>`: it runs to the first `>`; whitespace may follow the name.
+#[inline]
+fn end_tag(bytes: &[u8], end: bool) -> Scanned {
+    let Some(close) = find(
+        bytes,
+        2,
+        |b| b == b'>',
+        || memchr::memchr(b'>', &bytes[2..]),
+    ) else {
+        return unclosed(end, "the file ends inside an end tag");
+    };
+    let len = close + 3;
+    let name = &bytes[2..len - 1];
+    let name_end = 2 + name
+        .iter()
+        .rposition(|&b| !is_whitespace(b))
+        .map_or(0, |last| last + 1);
+    Scanned::Token(Token::End { len, name_end })
+}
+
+/// `<!`: a comment, a CDATA section or a DOCTYPE.
+#[inline(never)]
+fn bang(bytes: &[u8], end: bool) -> Scanned {
+    const COMMENT: &[u8] = b"<!--";
+    const CDATA: &[u8] = b"<![CDATA[";
+    const DOCTYPE: &[u8] = b"<!DOCTYPE";
+    if bytes.starts_with(COMMENT) {
+        return closed_by(bytes, COMMENT.len(), b"-->", end, "a comment is not closed")
+            .map_or_else(|cut| cut, |len| Scanned::Token(Token::Other { len }));
+    }
+    if bytes.starts_with(CDATA) {
+        return closed_by(
+            bytes,
+            CDATA.len(),
+            b"]]>",
+            end,
+            "a CDATA section is not closed",
+        )
+        .map_or_else(|cut| cut, |len| Scanned::Token(Token::CData { len }));
+    }
+    if bytes.len() >= DOCTYPE.len() && bytes[..DOCTYPE.len()].eq_ignore_ascii_case(DOCTYPE) {
+        return Scanned::Token(Token::DocType);
+    }
+    let could_be = |prefix: &[u8]| {
+        let n = bytes.len().min(prefix.len());
+        bytes[..n].eq_ignore_ascii_case(&prefix[..n])
+    };
+    if !end && (could_be(COMMENT) || could_be(CDATA) || could_be(DOCTYPE)) {
+        return Scanned::Cut;
+    }
+    Scanned::Malformed {
+        at: 0,
+        why: "`<!` starts no comment, CDATA section or DOCTYPE",
+    }
+}
+
+/// `&name;`: a reference runs to `;`, before any other markup.
+#[inline(never)]
+fn reference(bytes: &[u8], end: bool) -> Scanned {
+    match memchr::memchr3(b';', b'<', b'&', &bytes[1..]) {
+        Some(at) if bytes[1 + at] == b';' => Scanned::Token(Token::Reference { len: at + 2 }),
+        Some(_) => Scanned::Malformed {
+            at: 0,
+            why: "`&` starts no reference (write `&amp;`)",
+        },
+        None => unclosed(end, "`&` starts no reference (write `&amp;`)"),
+    }
+}
+
+/// The length of the markup from `bytes[0]` to `close` (included), searched
+/// from `from`; or why it has none yet.
+fn closed_by(
+    bytes: &[u8],
+    from: usize,
+    close: &[u8],
+    end: bool,
+    why: &'static str,
+) -> Result<usize, Scanned> {
+    match bytes
+        .get(from..)
+        .and_then(|rest| memchr::memmem::find(rest, close))
+    {
+        Some(at) => Ok(from + at + close.len()),
+        None => Err(unclosed(end, why)),
+    }
+}
+
+fn unclosed(end: bool, why: &'static str) -> Scanned {
+    if end {
+        Scanned::Malformed { at: 0, why }
+    } else {
+        Scanned::Cut
+    }
+}
+
+/// The index in `bytes[from..]` of the first byte `is` accepts: looked for
+/// byte by byte over a few bytes (most tokens are short, and a call to
+/// `memchr` costs more than they do), then by `far`, which searches
+/// `bytes[from..]` as a whole.
+#[inline(always)]
+fn find(
+    bytes: &[u8],
+    from: usize,
+    is: impl Fn(u8) -> bool,
+    far: impl FnOnce() -> Option<usize>,
+) -> Option<usize> {
+    const NEAR: usize = 24;
+    let near = bytes.get(from..).unwrap_or_default();
+    let near = &near[..near.len().min(NEAR)];
+    match near.iter().position(|&b| is(b)) {
+        Some(at) => Some(at),
+        None if near.len() < NEAR => None,
+        None => far(),
+    }
+}
+
+/// Index of the `>` that ends a tag, skipping quoted attribute values.
+#[inline]
+pub fn tag_end(bytes: &[u8]) -> Option<usize> {
+    // Most tags have no attribute: their `>` comes first.
+    let mut quote = None;
+    for i in memchr::memchr3_iter(b'>', b'"', b'\'', bytes) {
+        match (quote, bytes[i]) {
+            (None, b'>') => return Some(i),
+            (None, q) => quote = Some(q),
+            (Some(q), b) if q == b => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// How many bytes of whitespace `bytes` starts with: an indentation, most
+/// often, read eight spaces at a time.
+#[inline(always)]
+pub fn whitespace_len(bytes: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut at = 0;
+    loop {
+        let chunk = bytes
+            .get(at..at + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok());
+        if chunk.is_some_and(|chunk| u64::from_ne_bytes(chunk) == SPACES) {
+            at += 8;
+            continue;
+        }
+        match bytes.get(at) {
+            Some(&b) if is_whitespace(b) => at += 1,
+            _ => return at,
+        }
+    }
+}
+
+/// XML's whitespace.
+#[inline]
+pub fn is_whitespace(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(bytes: &str) -> Token {
+        match scan(bytes.as_bytes(), true, TextMode::Read) {
+            Scanned::Token(token) => token,
+            other => panic!("{bytes}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tokens_end_where_xml_ends_them() {
+        assert_eq!(
+            token("<a x='>' y=\"/>\">t"),
+            Token::Start {
+                len: 16,
+                name_len: 1,
+                empty: false
+            }
+        );
+        assert_eq!(
+            token("<ab\n/>"),
+            Token::Start {
+                len: 6,
+                name_len: 2,
+                empty: true
+            }
+        );
+        assert_eq!(
+            token("</ab  >x"),
+            Token::End {
+                len: 7,
+                name_end: 4
+            }
+        );
+        assert_eq!(token("a &amp; b<"), Token::Text { len: 2 });
+        assert_eq!(token("&amp; b"), Token::Reference { len: 5 });
+        assert_eq!(token("<!-- <a> -- -->x"), Token::Other { len: 15 });
+        assert_eq!(token("<![CDATA[<a>]]>x"), Token::CData { len: 15 });
+        assert_eq!(token("<?xml version='1.0'?>"), Token::Other { len: 21 });
+        assert_eq!(token("<!doctype a>"), Token::DocType);
+        assert_eq!(token(""), Token::Eof);
+    }
+
+    #[test]
+    fn a_token_cut_by_the_end_of_the_bytes_asks_for_more() {
+        for cut in [
+            "<",
+            "<a x='>",
+            "</a",
+            "<!-",
+            "<![CDA",
+            "<!-- x --",
+            "<?x",
+            "&am",
+            "text",
+        ] {
+            assert_eq!(
+                scan(cut.as_bytes(), false, TextMode::Read),
+                Scanned::Cut,
+                "{cut}"
+            );
+            assert!(
+                matches!(
+                    scan(cut.as_bytes(), true, TextMode::Read),
+                    Scanned::Malformed { .. } | Scanned::Token(Token::Text { .. })
+                ),
+                "{cut}"
+            );
+        }
+        // Skipped text needs no end.
+        assert_eq!(
+            scan(b"text", false, TextMode::Skip),
+            Scanned::Token(Token::Text { len: 4 })
+        );
+        assert_eq!(scan(b"", false, TextMode::Skip), Scanned::Cut);
+    }
+
+    #[test]
+    fn whitespace_is_measured_whatever_its_length() {
+        for text in [
+            "",
+            "x",
+            " x",
+            "\n              <a>",
+            "\t\r\n        \n   ",
+            "                 ",
+        ] {
+            let expected = text.bytes().take_while(|&b| is_whitespace(b)).count();
+            assert_eq!(whitespace_len(text.as_bytes()), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_xml_is_refused() {
+        for bad in ["<>", "< a>", "<!x>", "&a<b>", "&a&b;", "</"] {
+            assert!(
+                matches!(
+                    scan(bad.as_bytes(), true, TextMode::Read),
+                    Scanned::Malformed { .. }
+                ),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -26,7 +26,7 @@ PHASES = [
     ("rendering: line index", ["count_newlines", "LineIndex", "source::line_col"]),
     ("rendering: report", ["dvlint::report"]),
     ("compaction", ["package::compact::", "Compactor"]),
-    ("XML parsing", ["quick_xml::", "XmlCursor", "package::xml::"]),
+    ("XML parsing", ["quick_xml::", "XmlCursor", "package::xml::", "package::markup::"]),
     ("freeing", ["drop_in_place", "cfree", "_int_free", "munmap"]),
     ("model building", ["dvlint::package::", "dvlint::model::"]),
     ("rules", ["dvlint::rules", "dvlint::engine", "dvlint::review"]),
@@ -37,7 +37,7 @@ PHASES = [
 LAYERS = [
     ("inflate (zlib-rs, zip)", ["zlib_rs", "flate2::", "zip::"]),
     ("stream: UTF-8, NUL, lines, copies (kept.rs)", ["package::kept::", "Kept::", "Stream::"]),
-    ("quick-xml", ["quick_xml::"]),
+    ("tokenizer (markup.rs; quick-xml for attributes)", ["package::markup::", "quick_xml::"]),
     ("cursor (xml.rs)", ["XmlCursor", "package::xml::"]),
     ("allocation", ["malloc", "free", "realloc", "alloc::raw_vec", "sysmalloc"]),
     ("model (customizations.rs, maps)", ["package::customizations::", "dvlint::model::", "btree"]),

@@ -18,7 +18,7 @@
 use std::io::{self, BufRead, Read};
 
 use super::compact::{self, Compactor};
-use crate::source::{count_chars, Pos};
+use crate::source::Pos;
 
 /// How much is inflated or read at a time.
 pub const CHUNK: usize = 256 * 1024;
@@ -78,11 +78,6 @@ struct Stream<'a> {
     /// Kept bytes, from offset `base` on.
     out: Vec<u8>,
     base: usize,
-    /// Where the line breaks of `out` are, from `newline` on: found once per
-    /// read, so that a place is found by walking this list and counting the
-    /// characters of its line only.
-    newlines: Vec<usize>,
-    newline: usize,
     /// Every byte is read and used.
     eof: bool,
     crc: crc32fast::Hasher,
@@ -126,8 +121,6 @@ impl<'a> Kept<'a> {
             read_all: false,
             out: Vec::with_capacity(initial.max(1)),
             base: 0,
-            newlines: Vec::new(),
-            newline: 0,
             eof: false,
             crc: crc32fast::Hasher::new(),
             known_crc: None,
@@ -176,9 +169,6 @@ impl<'a> Kept<'a> {
         let ahead = stream.out.len() - at;
         stream.start -= ahead.min(stream.start);
         stream.out.truncate(at);
-        let cut = stream.base + at;
-        let kept = stream.newlines.partition_point(|&newline| newline < cut);
-        stream.newlines.truncate(kept.max(stream.newline));
         stream.eof = false;
         stream.compactor.start_blank(bulk);
     }
@@ -311,49 +301,23 @@ impl<'a> Kept<'a> {
 
 impl Stream<'_> {
     /// The place of `offset` (clamped to what is held), counted from `from`,
-    /// the last place counted.
+    /// the last place counted: the bytes between are held still, as places are
+    /// counted before bytes are let go, and are counted once.
     #[inline]
-    fn advance(&mut self, from: Pos, offset: usize) -> Pos {
+    fn advance(&self, from: Pos, offset: usize) -> Pos {
         let offset = offset.min(self.base + self.out.len());
         if offset <= from.offset {
             return from;
         }
-        let mut last = None;
-        let start = self.newline;
-        while let Some(&newline) = self.newlines.get(self.newline) {
-            if newline >= offset {
-                break;
-            }
-            last = Some(newline);
-            self.newline += 1;
-        }
-        let line_start = last.map_or(from.offset, |newline| newline + 1);
-        let tail = &self.out[line_start - self.base..offset - self.base];
-        let chars = if tail.is_ascii() {
-            tail.len()
-        } else {
-            count_chars(tail)
-        };
-        let chars = u32::try_from(chars).unwrap_or(u32::MAX);
-        let crossed = u32::try_from(self.newline - start).unwrap_or(u32::MAX);
-        Pos {
-            offset,
-            line: from.line.saturating_add(crossed),
-            column: match last {
-                Some(_) => chars.saturating_add(1),
-                None => from.column.saturating_add(chars),
-            },
-        }
+        debug_assert!(from.offset >= self.base, "bytes let go uncounted");
+        let start = from.offset.max(self.base) - self.base;
+        from.advance(&self.out[start..offset - self.base])
     }
 
-    /// Drops the kept bytes before `keep` (and the line breaks among them).
+    /// Drops the kept bytes before `keep`.
     fn drop_before(&mut self, keep: usize) {
         self.out.drain(..keep - self.base);
         self.base = keep;
-        if self.newline > 0 && self.newline * 2 >= self.newlines.len() {
-            self.newlines.drain(..self.newline);
-            self.newline = 0;
-        }
     }
 
     /// Reads and compacts the next piece of the source. `counted` is where
@@ -388,8 +352,6 @@ impl Stream<'_> {
             }
         }
         let base = self.base + before;
-        self.newlines
-            .extend(memchr::memchr_iter(b'\n', &self.out[before..]).map(|i| base + i));
         if self.refuse_nul {
             if let Some(at) = memchr::memchr(0, &self.out[before..]) {
                 return Err(Failure::Nul(self.advance(counted, base + at)));

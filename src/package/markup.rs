@@ -302,6 +302,94 @@ pub fn tag_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// The length of the element `bytes` starts with, if it is a leaf whose start
+/// tag (`start_len` bytes, a name of `name_len`) is followed by text (or
+/// nothing) and its end tag, all in `bytes`; `None` if it is not, or may not be.
+#[inline(always)]
+pub fn leaf_len(bytes: &[u8], start_len: usize, name_len: usize) -> Option<usize> {
+    let text = bytes.get(start_len..)?;
+    let text_len = find(text, 0, |b| b == b'<', || memchr::memchr(b'<', text))?;
+    let end = &text[text_len..];
+    let name = bytes.get(1..1 + name_len)?;
+    let closes = end.get(1) == Some(&b'/')
+        && end.get(2..2 + name_len) == Some(name)
+        && end.get(2 + name_len) == Some(&b'>');
+    closes.then_some(start_len + text_len + name_len + 3)
+}
+
+/// An attribute of a start tag: where its key and its value (inside the
+/// quotes, as written) are in the tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub key: std::ops::Range<usize>,
+    pub value: std::ops::Range<usize>,
+}
+
+/// The attributes of a start tag, `tag` being its bytes between `<` and `>`
+/// (or `/>`), from the end of its name on: `key = "value"` or `key='value'`,
+/// whitespace around `=` allowed. A malformed one ends the list with an error
+/// (its offset in the tag, and why).
+pub struct Attributes<'t> {
+    tag: &'t [u8],
+    at: usize,
+}
+
+impl<'t> Attributes<'t> {
+    pub fn new(tag: &'t [u8], name_len: usize) -> Self {
+        Self { tag, at: name_len }
+    }
+
+    fn fail(
+        &mut self,
+        at: usize,
+        why: &'static str,
+    ) -> Option<Result<Attribute, (usize, &'static str)>> {
+        self.at = self.tag.len();
+        Some(Err((at, why)))
+    }
+}
+
+impl Iterator for Attributes<'_> {
+    type Item = Result<Attribute, (usize, &'static str)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let tag = self.tag;
+        let mut at = self.at + whitespace_len(tag.get(self.at..)?);
+        if at >= tag.len() {
+            self.at = at;
+            return None;
+        }
+        let key_start = at;
+        at += tag[at..]
+            .iter()
+            .position(|&b| is_whitespace(b) || b == b'=')
+            .unwrap_or(tag.len() - at);
+        let key = key_start..at;
+        if key.is_empty() || matches!(tag[key_start], b'"' | b'\'') {
+            return self.fail(key_start, "an attribute without a name");
+        }
+        at += whitespace_len(&tag[at..]);
+        if tag.get(at) != Some(&b'=') {
+            return self.fail(key_start, "an attribute without `=` and a value");
+        }
+        at += 1;
+        at += whitespace_len(&tag[at..]);
+        let quote = match tag.get(at) {
+            Some(&quote @ (b'"' | b'\'')) => quote,
+            _ => return self.fail(key_start, "an attribute value not in quotes"),
+        };
+        let value_start = at + 1;
+        let Some(value_len) = memchr::memchr(quote, &tag[value_start..]) else {
+            return self.fail(key_start, "an attribute value without its closing quote");
+        };
+        self.at = value_start + value_len + 1;
+        Some(Ok(Attribute {
+            key,
+            value: value_start..value_start + value_len,
+        }))
+    }
+}
+
 /// How many bytes of whitespace `bytes` starts with: an indentation, most
 /// often, read eight spaces at a time.
 #[inline(always)]
@@ -421,6 +509,32 @@ mod tests {
             let expected = text.bytes().take_while(|&b| is_whitespace(b)).count();
             assert_eq!(whitespace_len(text.as_bytes()), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_leaf_is_measured_whole_or_not_at_all() {
+        let leaf = |text: &str| leaf_len(text.as_bytes(), text.find('>').unwrap() + 1, 2);
+        assert_eq!(leaf("<ab>0</ab>x"), Some(10));
+        assert_eq!(leaf("<ab x='1'></ab>"), Some(15));
+        assert_eq!(leaf("<ab>0</abc>"), None);
+        assert_eq!(leaf("<ab>0</ab "), None);
+        assert_eq!(leaf("<ab><c/></ab>"), None);
+        assert_eq!(leaf("<ab>0</a"), None);
+        assert_eq!(leaf("<ab>0"), None);
+    }
+
+    #[test]
+    fn attributes_are_read_as_written() {
+        let tag = "a x=\"1\"  y = 'two' z:w=\"\"";
+        let found: Vec<_> = Attributes::new(tag.as_bytes(), 1)
+            .map(|a| a.map(|a| (&tag[a.key], &tag[a.value])))
+            .collect();
+        assert_eq!(found, [Ok(("x", "1")), Ok(("y", "two")), Ok(("z:w", ""))]);
+        for bad in ["a x", "a x=1", "a x=\"1", "a =\"1\"", "a \"x\"=\"1\""] {
+            let last = Attributes::new(bad.as_bytes(), 1).last();
+            assert!(matches!(last, Some(Err(_))), "{bad}: {last:?}");
+        }
+        assert_eq!(Attributes::new(b"a  ", 1).count(), 0);
     }
 
     #[test]

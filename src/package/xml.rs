@@ -14,9 +14,9 @@ use std::io::BufRead;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use quick_xml::events::attributes::Attributes;
 use quick_xml::name::QName;
 
+use super::compact;
 use super::kept::{Failure, Kept};
 use super::markup::{self, Scanned, TextMode, Token};
 use super::origins::Origins;
@@ -421,24 +421,47 @@ impl<'a> XmlCursor<'a> {
         wanted: impl Fn(&[u8]) -> bool,
     ) -> Result<Option<Element<'a>>, LoadError> {
         loop {
-            let (at, token) = self.read(TextMode::Skip)?;
+            let (at, token) = self.token(TextMode::Skip)?;
+            if let Token::Start {
+                len,
+                name_len,
+                empty,
+            } = token
+            {
+                let window = self.kept.window();
+                let name = &window[1..1 + name_len];
+                if !wanted(QName(name).local_name().into_inner()) {
+                    // A leaf (`<IsSecured>0</IsSecured>`, most unread children)
+                    // is passed over whole; a bulk one must be blanked as read.
+                    let leaf = match empty {
+                        true => Some(len),
+                        false if self.depth < MAX_DEPTH && compact::bulk(name).is_none() => {
+                            markup::leaf_len(window, len, name_len)
+                        }
+                        false => None,
+                    };
+                    match leaf {
+                        Some(leaf) => self.kept.consume(leaf),
+                        None => {
+                            self.take(at, token)?;
+                            self.enter(at)?;
+                            self.skip_open()?;
+                        }
+                    }
+                    continue;
+                }
+            }
+            self.take(at, token)?;
             match token {
                 Token::Start {
                     len,
                     name_len,
                     empty,
                 } => {
-                    let name = QName(self.kept.bytes(at + 1, at + 1 + name_len));
-                    if wanted(name.local_name().into_inner()) {
-                        if !empty {
-                            self.enter(at)?;
-                        }
-                        return Ok(Some(self.element(at, len, name_len, empty)));
-                    }
                     if !empty {
                         self.enter(at)?;
-                        self.skip_open()?;
                     }
+                    return Ok(Some(self.element(at, len, name_len, empty)));
                 }
                 Token::End { .. } => {
                     self.depth -= 1;
@@ -566,20 +589,17 @@ impl<'a> XmlCursor<'a> {
         let Ok(tag) = std::str::from_utf8(element.tag.bytes()) else {
             return Err(self.error_at(element.span, "malformed attribute: not UTF-8"));
         };
-        // quick-xml's duplicate check compares each attribute with every earlier one,
-        // quadratic in a hostile tag of 200 000 attributes; only the attribute asked
-        // for is checked here, in one pass.
+        // Every attribute is read, the one asked for checked as given once: a
+        // hostile tag of 200 000 attributes costs one pass.
         let mut found: Option<Spanned<String>> = None;
-        for attribute in Attributes::new(tag, element.name_len).with_checks(false) {
-            let attribute = attribute
-                .map_err(|e| self.error_at(element.span, format!("malformed attribute: {e}")))?;
-            if !attribute
-                .key
-                .local_name()
-                .as_ref()
-                .eq_ignore_ascii_case(name.as_bytes())
-                || attribute.key.prefix().is_some()
-            {
+        for attribute in markup::Attributes::new(tag.as_bytes(), element.name_len) {
+            let attribute = attribute.map_err(|(at, why)| {
+                let span = self.span_in_tag(element, at, at);
+                self.error_at(span, format!("malformed attribute: {why}"))
+            })?;
+            let key = &tag[attribute.key];
+            // The local name, without a namespace prefix (which is another attribute).
+            if key.contains(':') || !key.eq_ignore_ascii_case(name) {
                 continue;
             }
             if found.is_some() {
@@ -588,20 +608,17 @@ impl<'a> XmlCursor<'a> {
                     format!("malformed attribute: `{name}` is given twice"),
                 ));
             }
-            let value = attribute.unescape_value().map_err(|e| {
-                self.error_at(
-                    element.span,
-                    format!("bad value of attribute `{name}`: {e}"),
-                )
-            })?;
-            let range = match &attribute.value {
-                std::borrow::Cow::Borrowed(raw) => within(tag.as_bytes(), raw),
-                std::borrow::Cow::Owned(_) => None,
+            let raw = &tag[attribute.value.clone()];
+            let value = match raw.contains('&') {
+                false => std::borrow::Cow::Borrowed(raw),
+                true => quick_xml::escape::unescape(raw).map_err(|e| {
+                    self.error_at(
+                        element.span,
+                        format!("bad value of attribute `{name}`: {e}"),
+                    )
+                })?,
             };
-            let span = match range.or_else(|| attribute_value_range(tag, name)) {
-                Some((start, end)) => self.span_in_tag(element, start, end),
-                None => element.span,
-            };
+            let span = self.span_in_tag(element, attribute.value.start, attribute.value.end);
             found = Some(Spanned::new(value.trim().to_owned(), span));
         }
         Ok(found)
@@ -732,41 +749,6 @@ fn resolve_reference(name: &str) -> Result<char, String> {
         Some(text) => Ok(text.chars().next().unwrap_or('\u{fffd}')),
         None => Err(format!("undeclared entity `&{name};`")),
     }
-}
-
-/// Where `part`, a slice of `whole` (an attribute's value as quick-xml gives
-/// it, borrowed from the tag), lies in it.
-fn within(whole: &[u8], part: &[u8]) -> Option<(usize, usize)> {
-    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
-    let end = start.checked_add(part.len())?;
-    (end <= whole.len()).then_some((start, end))
-}
-
-/// Byte range of an attribute's value (inside the quotes) within a start tag:
-/// found by searching the tag, when quick-xml's value is not a slice of it.
-fn attribute_value_range(tag: &str, name: &str) -> Option<(usize, usize)> {
-    let bytes = tag.as_bytes();
-    let lower = tag.to_ascii_lowercase();
-    let needle = name.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(&needle) {
-        let start = from + found;
-        from = start + needle.len();
-        let preceded_by_space = start > 0 && bytes[start - 1].is_ascii_whitespace();
-        let rest = tag[from..].trim_start();
-        if !preceded_by_space || !rest.starts_with('=') {
-            continue;
-        }
-        let after_eq = rest[1..].trim_start();
-        let quote = after_eq.chars().next()?;
-        if quote != '"' && quote != '\'' {
-            return None;
-        }
-        let value_start = tag.len() - after_eq.len() + 1;
-        let value_len = tag[value_start..].find(quote)?;
-        return Some((value_start, value_start + value_len));
-    }
-    None
 }
 
 /// A loader's message about XML as the YAML that maps to it says it: an

@@ -471,6 +471,37 @@ pub(crate) fn parsed(cursor: &mut crate::package::xml::XmlCursor<'_>) -> String 
     }
 }
 
+/// Every XML file under `dir`, and every XML member of its zips (tests read
+/// the corpus, the fixtures and the examples so).
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+pub(crate) fn xml_files(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let name = path.display().to_string();
+        if path.is_dir() {
+            xml_files(&path, out);
+        } else if name.to_lowercase().ends_with(".xml") {
+            out.push((name, std::fs::read(&path).unwrap()));
+        } else if name.ends_with(".zip") {
+            let Ok(mut archive) = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()) else {
+                continue;
+            };
+            for i in 0..archive.len() {
+                let mut member = archive.by_index(i).unwrap();
+                if member.name().to_lowercase().ends_with(".xml") {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut member, &mut bytes).unwrap();
+                    out.push((format!("{name}!/{}", member.name()), bytes));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,34 +621,6 @@ mod tests {
         let (b, b_digest) = read(b"<a><RibbonDiffXml>two</RibbonDiffXml></a>");
         assert_eq!(a, b);
         assert_ne!(a_digest, b_digest);
-    }
-
-    fn xml_files(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path.display().to_string();
-            if path.is_dir() {
-                xml_files(&path, out);
-            } else if name.to_lowercase().ends_with(".xml") {
-                out.push((name, std::fs::read(&path).unwrap()));
-            } else if name.ends_with(".zip") {
-                let Ok(mut archive) = zip::ZipArchive::new(std::fs::File::open(&path).unwrap())
-                else {
-                    continue;
-                };
-                for i in 0..archive.len() {
-                    let mut member = archive.by_index(i).unwrap();
-                    if member.name().to_lowercase().ends_with(".xml") {
-                        let mut bytes = Vec::new();
-                        member.read_to_end(&mut bytes).unwrap();
-                        out.push((format!("{name}!/{}", member.name()), bytes));
-                    }
-                }
-            }
-        }
     }
 
     /// Read for a parser, which starts the blanks, a file gives the same kept

@@ -68,6 +68,11 @@ struct Stream<'a> {
     /// The start of the file (a byte-order mark) is dealt with.
     started: bool,
     refuse_nul: bool,
+    /// The first NUL in the kept bytes, which the parser has not reached: the
+    /// bytes end there for it, and reading on fails. It is only an error once
+    /// reached: bytes read ahead may be the content of a bulk element, which the
+    /// compactor blanks once the parser meets its start tag.
+    nul: Option<usize>,
     /// Bytes read: `input[start..filled]` are not used yet (a token cut by
     /// the end of a read, or what has not passed through yet).
     input: Vec<u8>,
@@ -115,6 +120,7 @@ impl<'a> Kept<'a> {
             for_parser: false,
             started: false,
             refuse_nul: false,
+            nul: None,
             input: vec![0; initial.max(1)],
             start: 0,
             filled: 0,
@@ -169,6 +175,9 @@ impl<'a> Kept<'a> {
         let ahead = stream.out.len() - at;
         stream.start -= ahead.min(stream.start);
         stream.out.truncate(at);
+        if stream.nul.is_some_and(|nul| nul >= stream.base + at) {
+            stream.nul = None;
+        }
         stream.eof = false;
         stream.compactor.start_blank(bulk);
     }
@@ -201,7 +210,7 @@ impl<'a> Kept<'a> {
             Source::Text(bytes) => bytes.get(self.consumed..).unwrap_or_default(),
             Source::Stream(stream) => stream
                 .out
-                .get(self.consumed - stream.base..)
+                .get(self.consumed - stream.base..stream.usable_end() - stream.base)
                 .unwrap_or_default(),
         }
     }
@@ -218,19 +227,25 @@ impl<'a> Kept<'a> {
         let keep = self.pin.min(self.consumed).max(stream.base);
         self.counted = stream.advance(self.counted, keep);
         stream.drop_before(keep);
-        let unconsumed =
-            |stream: &Stream<'_>| (stream.base + stream.out.len()).saturating_sub(self.consumed);
-        let had = unconsumed(stream);
+        let usable = |stream: &Stream<'_>| stream.usable_end().saturating_sub(self.consumed);
+        let had = usable(stream);
         let wanted = had.saturating_mul(2).max(had + 1);
-        while unconsumed(stream) < wanted && !stream.eof {
-            let ahead = unconsumed(stream);
-            if let Err(failure) = stream.more(self.counted, ahead) {
-                let error = io::Error::other(failure.to_string());
-                self.failure = Some(failure);
-                return Err(error);
+        while usable(stream) < wanted && !stream.eof && stream.nul.is_none() {
+            let ahead = (stream.base + stream.out.len()).saturating_sub(self.consumed);
+            if let Err(failure) = stream.more(ahead) {
+                return Err(fail(&mut self.failure, failure));
             }
         }
-        Ok(unconsumed(stream) > had)
+        if usable(stream) > had {
+            return Ok(true);
+        }
+        match stream.nul {
+            Some(nul) => {
+                let failure = Failure::Nul(stream.advance(self.counted, nul));
+                Err(fail(&mut self.failure, failure))
+            }
+            None => Ok(false),
+        }
     }
 
     /// Why the last read failed, if it did.
@@ -299,6 +314,13 @@ impl<'a> Kept<'a> {
     }
 }
 
+/// Keeps why reading failed in `slot` (a [`Kept`]'s, for [`Kept::failure`]).
+fn fail(slot: &mut Option<Failure>, failure: Failure) -> io::Error {
+    let error = io::Error::other(failure.to_string());
+    *slot = Some(failure);
+    error
+}
+
 impl Stream<'_> {
     /// The place of `offset` (clamped to what is held), counted from `from`,
     /// the last place counted: the bytes between are held still, as places are
@@ -314,16 +336,21 @@ impl Stream<'_> {
         from.advance(&self.out[start..offset - self.base])
     }
 
+    /// Where the bytes a parser may read end: at a NUL not reached yet.
+    #[inline]
+    fn usable_end(&self) -> usize {
+        self.nul.unwrap_or(self.base + self.out.len())
+    }
+
     /// Drops the kept bytes before `keep`.
     fn drop_before(&mut self, keep: usize) {
         self.out.drain(..keep - self.base);
         self.base = keep;
     }
 
-    /// Reads and compacts the next piece of the source. `counted` is where
-    /// lines are counted up to, from which a NUL's place is found; `ahead` kept
-    /// bytes are not consumed yet (see [`Self::read`]).
-    fn more(&mut self, counted: Pos, ahead: usize) -> Result<(), Failure> {
+    /// Reads and compacts the next piece of the source; `ahead` kept bytes
+    /// are not consumed yet (see [`Self::read`]).
+    fn more(&mut self, ahead: usize) -> Result<(), Failure> {
         let before = self.out.len();
         loop {
             let used = if self.for_parser {
@@ -351,11 +378,8 @@ impl Stream<'_> {
                 self.read(ahead)?;
             }
         }
-        let base = self.base + before;
-        if self.refuse_nul {
-            if let Some(at) = memchr::memchr(0, &self.out[before..]) {
-                return Err(Failure::Nul(self.advance(counted, base + at)));
-            }
+        if self.refuse_nul && self.nul.is_none() {
+            self.nul = memchr::memchr(0, &self.out[before..]).map(|at| self.base + before + at);
         }
         Ok(())
     }
@@ -472,7 +496,7 @@ impl Kept<'_> {
         match &self.source {
             Source::Stream(stream) => stream
                 .out
-                .get(self.consumed - stream.base..)
+                .get(self.consumed - stream.base..stream.usable_end() - stream.base)
                 .filter(|held| !held.is_empty()),
             Source::Text(_) => None,
         }
@@ -485,19 +509,25 @@ impl Kept<'_> {
             Source::Text(bytes) => return Ok(&bytes[self.consumed.min(bytes.len())..]),
             Source::Stream(stream) => stream,
         };
-        while self.consumed - stream.base >= stream.out.len() && !stream.eof {
+        while self.consumed >= stream.usable_end() {
+            if let Some(nul) = stream.nul {
+                let failure = Failure::Nul(stream.advance(self.counted, nul));
+                return Err(fail(&mut self.failure, failure));
+            }
+            if stream.eof {
+                break;
+            }
             // Let go of what is consumed and not pinned, once counted.
             let keep = self.pin.min(self.consumed).max(stream.base);
             self.counted = stream.advance(self.counted, keep);
             stream.drop_before(keep);
-            if let Err(failure) = stream.more(self.counted, 0) {
-                let error = io::Error::other(failure.to_string());
-                self.failure = Some(failure);
-                return Err(error);
+            if let Err(failure) = stream.more(0) {
+                return Err(fail(&mut self.failure, failure));
             }
         }
-        let at = (self.consumed - stream.base).min(stream.out.len());
-        Ok(&stream.out[at..])
+        let end = stream.usable_end() - stream.base;
+        let at = (self.consumed - stream.base).min(end);
+        Ok(&stream.out[at..end])
     }
 }
 
@@ -571,6 +601,39 @@ mod tests {
             held = held.max(kept.held().0.len());
         }
         assert!(held < 64 * 1024, "{held} bytes held");
+    }
+
+    /// Bytes read ahead of the parser are checked for NUL only once it reaches
+    /// them: the content of a bulk element it then meets is blanked unread.
+    #[test]
+    fn a_nul_in_content_blanked_after_it_was_read_ahead_is_no_error() {
+        use crate::package::xml::XmlCursor;
+        use crate::source::FileId;
+        let text = "<a>\n<b>x</b>\n<RibbonDiffXml><x>\0</x></RibbonDiffXml>\n<c>y</c>\n</a>";
+        for chunk in [1, 7, 4096] {
+            let kept = Kept::stream_in(Box::new(text.as_bytes()), 0, chunk).for_parser();
+            let mut cursor = XmlCursor::stream(kept, FileId(0), "x.xml");
+            let root = cursor.root().unwrap();
+            let mut names = Vec::new();
+            while let Some(child) = cursor.next_child().unwrap() {
+                names.push(child.name_str());
+                cursor.skip(&child).unwrap();
+            }
+            assert_eq!(names, ["b", "RibbonDiffXml", "c"], "reads of {chunk}");
+            assert!(root.is("a"));
+            cursor.finish().unwrap();
+        }
+        // Where the parser reads it, it is refused at its place.
+        let text = "<a>\n<b>x\0</b>\n<RibbonDiffXml/>\n</a>";
+        let kept = Kept::stream_in(Box::new(text.as_bytes()), 0, 4096).for_parser();
+        let mut cursor = XmlCursor::stream(kept, FileId(0), "x.xml");
+        cursor.root().unwrap();
+        let b = cursor.next_child().unwrap().unwrap();
+        let error = cursor.text(&b).unwrap_err().to_string();
+        assert!(
+            error.starts_with("x.xml:2:5:") && error.contains("NUL"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -537,6 +537,103 @@ mod tests {
         assert_eq!(Attributes::new(b"a  ", 1).count(), 0);
     }
 
+    /// The tokens of `text`, read whole: each one's kind and its bytes.
+    fn tokens(text: &str) -> Result<Vec<(&'static str, &str)>, &'static str> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        loop {
+            let token = match scan(&text.as_bytes()[at..], true, TextMode::Read) {
+                Scanned::Token(Token::Eof) => return Ok(out),
+                Scanned::Token(token) => token,
+                Scanned::Cut => return Err("cut at the end"),
+                Scanned::Malformed { why, .. } => return Err(why),
+            };
+            let kind = match token {
+                Token::Start { empty: false, .. } => "start",
+                Token::Start { empty: true, .. } => "empty",
+                Token::End { .. } => "end",
+                Token::Text { .. } => "text",
+                Token::Reference { .. } => "reference",
+                Token::CData { .. } => "cdata",
+                Token::Other { .. } => "other",
+                Token::DocType => return Err("doctype"),
+                Token::Eof => unreachable!(),
+            };
+            out.push((kind, &text[at..at + token.len()]));
+            at += token.len();
+        }
+    }
+
+    /// The events quick-xml (a parser dvlint used before) reads in `text`, as
+    /// [`tokens`] names them; `None` where it finds the text malformed.
+    fn quick_xml_events(text: &str) -> Option<Vec<(&'static str, &str)>> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(text);
+        reader.config_mut().check_end_names = false;
+        let mut out = Vec::new();
+        loop {
+            let from = usize::try_from(reader.buffer_position()).ok()?;
+            let kind = match reader.read_event().ok()? {
+                Event::Eof => return Some(out),
+                Event::Start(_) => "start",
+                Event::Empty(_) => "empty",
+                Event::End(_) => "end",
+                Event::Text(_) => "text",
+                Event::GeneralRef(_) => "reference",
+                Event::CData(_) => "cdata",
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => "other",
+                Event::DocType(_) => return None,
+            };
+            let to = usize::try_from(reader.buffer_position()).ok()?;
+            out.push((kind, &text[from..to]));
+        }
+    }
+
+    /// On every real file (the corpus, the fixtures, the examples), tokens
+    /// start and end where quick-xml's events do, and are of the same kinds.
+    #[test]
+    fn tokens_are_quick_xml_events_on_every_real_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["../shared/corpus", "tests/fixtures", "examples"] {
+            super::super::compact::xml_files(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 100, "found only {} files", files.len());
+        let mut tokens_seen = 0;
+        for (name, bytes) in &files {
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                continue;
+            };
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let expected = quick_xml_events(text).unwrap_or_else(|| panic!("{name}: not XML"));
+            let got = tokens(text).unwrap_or_else(|why| panic!("{name}: {why}"));
+            assert_eq!(got.len(), expected.len(), "{name}");
+            for (got, expected) in got.iter().zip(&expected) {
+                assert_eq!(got, expected, "{name}");
+            }
+            tokens_seen += got.len();
+        }
+        assert!(tokens_seen > 1_000_000, "{tokens_seen} tokens");
+    }
+
+    proptest::proptest! {
+        /// Text made of XML's pieces, well formed or not: wherever quick-xml
+        /// reads it, the tokens are its events.
+        #[test]
+        fn tokens_are_quick_xml_events_wherever_it_reads_them(
+            pieces in proptest::collection::vec(proptest::sample::select(&[
+                "<a>", "</a>", "<b x='1' y=\"2\">", "</b >", "<c/>", "<d\n/>", "text", " ",
+                "\n  ", "&amp;", "&#x41;", "<!-- c -->", "<![CDATA[ <x> ]]>", "<?pi x?>",
+                "<e q='>'>", "é", ">", "]]>", "\"", "'",
+            ][..]), 0..24)
+        ) {
+            let text = pieces.concat();
+            if let Some(expected) = quick_xml_events(&text) {
+                proptest::prop_assert_eq!(tokens(&text), Ok(expected), "{:?}", text);
+            }
+        }
+    }
+
     #[test]
     fn what_is_not_xml_is_refused() {
         for bad in ["<>", "< a>", "<!x>", "&a<b>", "&a&b;", "</"] {

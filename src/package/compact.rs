@@ -270,10 +270,11 @@ impl Compactor {
                 return Ok(None);
             }
         }
-        // A tag runs to the first `>` outside quotes, as quick-xml reads it (a
-        // quoted value may even hold `<` there): the text dvlint keeps must split
-        // into the same tags the parser would see in the whole file.
-        let Some(close) = tag_end(&rest[1..]) else {
+        // A tag runs to the first `>` outside quotes, as the tokenizer (and
+        // quick-xml) reads it (a quoted value may even hold `<` there): the text
+        // dvlint keeps must split into the same tags the parser would see in the
+        // whole file.
+        let Some(close) = super::markup::tag_end(&rest[1..]) else {
             return Ok(if need_more { None } else { Some(data.len()) });
         };
         let end = at + 1 + close + 1;
@@ -321,20 +322,6 @@ impl Compactor {
         }
         Ok(Some(end))
     }
-}
-
-/// Index of the `>` that ends a tag, skipping quoted attribute values.
-fn tag_end(bytes: &[u8]) -> Option<usize> {
-    let mut quote = None;
-    for i in memchr::memchr3_iter(b'>', b'"', b'\'', bytes) {
-        match (quote, bytes[i]) {
-            (None, b'>') => return Some(i),
-            (None, q) => quote = Some(q),
-            (Some(q), b) if q == b => quote = None,
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The largest index `<= end` at which `data` can be cut without splitting a

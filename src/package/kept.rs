@@ -1,12 +1,13 @@
 //! A file's bytes as the XML parser reads them: straight from the zip inflater,
-//! the disk or git, through the compactor ([`super::compact`]), into quick-xml,
+//! the disk or git, through the compactor ([`super::compact`]), to the tokenizer
+//! ([`super::markup`]), which reads them where they are held ([`Kept::window`]),
 //! in one pass that never holds the whole file. On the way the digest of the
 //! original bytes is taken, the kept bytes are checked for NUL, and lines and
 //! columns are counted, lazily: only up to a place someone asks about, and
 //! before bytes are let go.
 //!
-//! Only the bytes from the start of the event being parsed on are held (the
-//! "pin"): a span's start is always in the current event, so its line and
+//! Only the bytes from the start of the token being parsed on are held (the
+//! "pin"): a span's start is always in the current token, so its line and
 //! column can be counted when the parser asks.
 //!
 //! Read for a parser ([`Kept::for_parser`]), the bytes pass through, checked,

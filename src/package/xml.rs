@@ -7,8 +7,7 @@
 //! and never held whole. Tokens are read where the stream holds them
 //! ([`markup`]), without events or copies; an element's start tag is copied into
 //! the element (inline when short, as most are), so that the parsers may read
-//! its attributes (with quick-xml's attribute parser) whenever they like
-//! without an allocation per element.
+//! its attributes whenever they like without an allocation per element.
 
 use std::io::BufRead;
 use std::marker::PhantomData;
@@ -354,6 +353,20 @@ impl<'a> XmlCursor<'a> {
         Ok(())
     }
 
+    /// The element whose start tag was read from `at`, entered unless empty.
+    fn open(
+        &mut self,
+        at: usize,
+        len: usize,
+        name_len: usize,
+        empty: bool,
+    ) -> Result<Element<'a>, LoadError> {
+        if !empty {
+            self.enter(at)?;
+        }
+        Ok(self.element(at, len, name_len, empty))
+    }
+
     /// Reads up to the document element, refusing DTDs on the way.
     pub fn root(&mut self) -> Result<Element<'a>, LoadError> {
         loop {
@@ -363,12 +376,7 @@ impl<'a> XmlCursor<'a> {
                     len,
                     name_len,
                     empty,
-                } => {
-                    if !empty {
-                        self.enter(at)?;
-                    }
-                    return Ok(self.element(at, len, name_len, empty));
-                }
+                } => return self.open(at, len, name_len, empty),
                 Token::Text { len }
                     if self
                         .kept
@@ -386,29 +394,7 @@ impl<'a> XmlCursor<'a> {
     /// tag is consumed. A returned non-empty element must be read to its end, by
     /// [`Self::next_child`] until `None`, [`Self::skip`] or [`Self::text`].
     pub fn next_child(&mut self) -> Result<Option<Element<'a>>, LoadError> {
-        loop {
-            let (at, token) = self.read(TextMode::Skip)?;
-            match token {
-                Token::Start {
-                    len,
-                    name_len,
-                    empty,
-                } => {
-                    if !empty {
-                        self.enter(at)?;
-                    }
-                    return Ok(Some(self.element(at, len, name_len, empty)));
-                }
-                Token::End { .. } => {
-                    self.depth -= 1;
-                    return Ok(None);
-                }
-                Token::Eof => {
-                    return Err(self.error_here(at, "unexpected end of file inside an element"))
-                }
-                _ => {}
-            }
-        }
+        self.next_child_among(|_| true)
     }
 
     /// [`Self::next_child`] for a caller that reads only the children whose
@@ -457,12 +443,7 @@ impl<'a> XmlCursor<'a> {
                     len,
                     name_len,
                     empty,
-                } => {
-                    if !empty {
-                        self.enter(at)?;
-                    }
-                    return Ok(Some(self.element(at, len, name_len, empty)));
-                }
+                } => return self.open(at, len, name_len, empty).map(Some),
                 Token::End { .. } => {
                     self.depth -= 1;
                     return Ok(None);

@@ -19,7 +19,7 @@
 use std::io::{self, BufRead, Read};
 
 use super::compact::{self, Compactor};
-use crate::source::Pos;
+use crate::source::{count_chars, Pos};
 
 /// How much is inflated or read at a time.
 pub const CHUNK: usize = 256 * 1024;
@@ -74,6 +74,9 @@ struct Stream<'a> {
     /// reached: bytes read ahead may be the content of a bulk element, which the
     /// compactor blanks once the parser meets its start tag.
     nul: Option<usize>,
+    /// Where the bytes a parser may read end: at the end of the kept bytes,
+    /// or at that NUL (kept up to date, as it is asked for every token).
+    end: usize,
     /// Bytes read: `input[start..filled]` are not used yet (a token cut by
     /// the end of a read, or what has not passed through yet).
     input: Vec<u8>,
@@ -84,6 +87,11 @@ struct Stream<'a> {
     /// Kept bytes, from offset `base` on.
     out: Vec<u8>,
     base: usize,
+    /// Where the line breaks of `out` are, from `newline` on: found once per
+    /// read, so that a place is found by walking this list and counting the
+    /// characters of its line only.
+    newlines: Vec<usize>,
+    newline: usize,
     /// Every byte is read and used.
     eof: bool,
     crc: crc32fast::Hasher,
@@ -122,6 +130,9 @@ impl<'a> Kept<'a> {
             started: false,
             refuse_nul: false,
             nul: None,
+            end: 0,
+            newlines: Vec::new(),
+            newline: 0,
             input: vec![0; initial.max(1)],
             start: 0,
             filled: 0,
@@ -176,9 +187,13 @@ impl<'a> Kept<'a> {
         let ahead = stream.out.len() - at;
         stream.start -= ahead.min(stream.start);
         stream.out.truncate(at);
+        let cut = stream.base + at;
+        let kept = stream.newlines.partition_point(|&newline| newline < cut);
+        stream.newlines.truncate(kept.max(stream.newline));
         if stream.nul.is_some_and(|nul| nul >= stream.base + at) {
             stream.nul = None;
         }
+        stream.end_moved();
         stream.eof = false;
         stream.compactor.start_blank(bulk);
     }
@@ -324,29 +339,60 @@ fn fail(slot: &mut Option<Failure>, failure: Failure) -> io::Error {
 
 impl Stream<'_> {
     /// The place of `offset` (clamped to what is held), counted from `from`,
-    /// the last place counted: the bytes between are held still, as places are
-    /// counted before bytes are let go, and are counted once.
+    /// the last place counted.
     #[inline]
-    fn advance(&self, from: Pos, offset: usize) -> Pos {
+    fn advance(&mut self, from: Pos, offset: usize) -> Pos {
         let offset = offset.min(self.base + self.out.len());
         if offset <= from.offset {
             return from;
         }
-        debug_assert!(from.offset >= self.base, "bytes let go uncounted");
-        let start = from.offset.max(self.base) - self.base;
-        from.advance(&self.out[start..offset - self.base])
+        let mut last = None;
+        let start = self.newline;
+        while let Some(&newline) = self.newlines.get(self.newline) {
+            if newline >= offset {
+                break;
+            }
+            last = Some(newline);
+            self.newline += 1;
+        }
+        let line_start = last.map_or(from.offset, |newline| newline + 1);
+        let tail = &self.out[line_start - self.base..offset - self.base];
+        let chars = if tail.is_ascii() {
+            tail.len()
+        } else {
+            count_chars(tail)
+        };
+        let chars = u32::try_from(chars).unwrap_or(u32::MAX);
+        let crossed = u32::try_from(self.newline - start).unwrap_or(u32::MAX);
+        Pos {
+            offset,
+            line: from.line.saturating_add(crossed),
+            column: match last {
+                Some(_) => chars.saturating_add(1),
+                None => from.column.saturating_add(chars),
+            },
+        }
     }
 
     /// Where the bytes a parser may read end: at a NUL not reached yet.
     #[inline]
     fn usable_end(&self) -> usize {
-        self.nul.unwrap_or(self.base + self.out.len())
+        self.end
     }
 
-    /// Drops the kept bytes before `keep`.
+    /// The kept bytes grew or were cut: where a parser may read to moved.
+    fn end_moved(&mut self) {
+        self.end = self.nul.unwrap_or(self.base + self.out.len());
+    }
+
+    /// Drops the kept bytes before `keep` (and the line breaks among them).
     fn drop_before(&mut self, keep: usize) {
         self.out.drain(..keep - self.base);
         self.base = keep;
+        if self.newline > 0 && self.newline * 2 >= self.newlines.len() {
+            self.newlines.drain(..self.newline);
+            self.newline = 0;
+        }
     }
 
     /// Reads and compacts the next piece of the source; `ahead` kept bytes
@@ -379,9 +425,13 @@ impl Stream<'_> {
                 self.read(ahead)?;
             }
         }
+        let base = self.base + before;
+        self.newlines
+            .extend(memchr::memchr_iter(b'\n', &self.out[before..]).map(|i| base + i));
         if self.refuse_nul && self.nul.is_none() {
             self.nul = memchr::memchr(0, &self.out[before..]).map(|at| self.base + before + at);
         }
+        self.end_moved();
         Ok(())
     }
 }

@@ -280,10 +280,7 @@ impl Compactor {
         let end = at + 1 + close + 1;
         let closing = rest.get(1) == Some(&b'/');
         let name_from = at + 1 + usize::from(closing);
-        let name_len = data[name_from..end - 1]
-            .iter()
-            .position(|&b| b.is_ascii_whitespace() || b == b'/')
-            .unwrap_or(end - 1 - name_from);
+        let name_len = super::markup::name_len(&data[name_from..end - 1]);
         let name = &data[name_from..name_from + name_len];
         let watched = match &self.blank {
             Some(blank) => (blank.name == name).then_some(blank.name),

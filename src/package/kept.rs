@@ -74,9 +74,6 @@ struct Stream<'a> {
     /// reached: bytes read ahead may be the content of a bulk element, which the
     /// compactor blanks once the parser meets its start tag.
     nul: Option<usize>,
-    /// Where the bytes a parser may read end: at the end of the kept bytes,
-    /// or at that NUL (kept up to date, as it is asked for every token).
-    end: usize,
     /// Bytes read: `input[start..filled]` are not used yet (a token cut by
     /// the end of a read, or what has not passed through yet).
     input: Vec<u8>,
@@ -130,7 +127,6 @@ impl<'a> Kept<'a> {
             started: false,
             refuse_nul: false,
             nul: None,
-            end: 0,
             newlines: Vec::new(),
             newline: 0,
             input: vec![0; initial.max(1)],
@@ -193,7 +189,7 @@ impl<'a> Kept<'a> {
         if stream.nul.is_some_and(|nul| nul >= stream.base + at) {
             stream.nul = None;
         }
-        stream.end_moved();
+
         stream.eof = false;
         stream.compactor.start_blank(bulk);
     }
@@ -377,12 +373,7 @@ impl Stream<'_> {
     /// Where the bytes a parser may read end: at a NUL not reached yet.
     #[inline]
     fn usable_end(&self) -> usize {
-        self.end
-    }
-
-    /// The kept bytes grew or were cut: where a parser may read to moved.
-    fn end_moved(&mut self) {
-        self.end = self.nul.unwrap_or(self.base + self.out.len());
+        self.nul.unwrap_or(self.base + self.out.len())
     }
 
     /// Drops the kept bytes before `keep` (and the line breaks among them).
@@ -431,7 +422,6 @@ impl Stream<'_> {
         if self.refuse_nul && self.nul.is_none() {
             self.nul = memchr::memchr(0, &self.out[before..]).map(|at| self.base + before + at);
         }
-        self.end_moved();
         Ok(())
     }
 }

@@ -150,10 +150,7 @@ fn start_tag(bytes: &[u8], end: bool) -> Scanned {
     };
     let name_len = match bytes.get(name_end) {
         // A quote in a name (not XML) does not end it, for the compactor.
-        Some(b'"' | b'\'') => bytes[1..len - 1]
-            .iter()
-            .position(|&b| b.is_ascii_whitespace() || b == b'/')
-            .unwrap_or(len - 2),
+        Some(b'"' | b'\'') => name_len(&bytes[1..len - 1]),
         _ => name_end - 1,
     };
     let name_len = name_len.min(content.len());
@@ -409,6 +406,14 @@ pub fn whitespace_len(bytes: &[u8]) -> usize {
             _ => return at,
         }
     }
+}
+
+/// The length of the name a tag's bytes (after `<`, or `</`) start with: it
+/// ends at whitespace or `/`, for the compactor and the tokenizer alike.
+pub fn name_len(tag: &[u8]) -> usize {
+    tag.iter()
+        .position(|&b| b.is_ascii_whitespace() || b == b'/')
+        .unwrap_or(tag.len())
 }
 
 /// XML's whitespace.

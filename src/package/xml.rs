@@ -30,15 +30,12 @@ const INLINE_TAG: usize = 72;
 
 pub struct XmlCursor<'a> {
     kept: Kept<'a>,
-    /// Nothing is left to read after the window.
-    read_all: bool,
     /// The names of the open elements, one after the other, and where each
-    /// starts: an end tag must close the last.
+    /// starts: an end tag must close the last. How many there are is the depth.
     open_names: Vec<u8>,
     open_starts: Vec<usize>,
     file: FileId,
     path: &'a str,
-    depth: usize,
     /// The text of an element being read, kept between reads for its capacity.
     text: String,
     /// For XML written from YAML: where its bytes came from, and the YAML files.
@@ -111,12 +108,10 @@ impl<'a> XmlCursor<'a> {
     pub fn stream(kept: Kept<'a>, file: FileId, path: &'a str) -> Self {
         Self {
             kept,
-            read_all: false,
             open_names: Vec::new(),
             open_starts: Vec::new(),
             file,
             path,
-            depth: 0,
             text: String::new(),
             origin: None,
         }
@@ -233,8 +228,10 @@ impl<'a> XmlCursor<'a> {
         }
         let at = self.position();
         self.kept.pin(at);
+        // Nothing is left to read after the window.
+        let mut end = false;
         loop {
-            match markup::scan(self.kept.window(), self.read_all, text) {
+            match markup::scan(self.kept.window(), end, text) {
                 Scanned::Token(Token::DocType) => {
                     return Err(self.error_here(
                         at,
@@ -243,7 +240,7 @@ impl<'a> XmlCursor<'a> {
                 }
                 Scanned::Token(token) => return Ok((at, token)),
                 Scanned::Cut => match self.kept.grow() {
-                    Ok(grown) => self.read_all = !grown,
+                    Ok(grown) => end = !grown,
                     Err(error) => return Err(self.stream_error(at, &error)),
                 },
                 Scanned::Malformed { at: offset, why } => {
@@ -264,7 +261,8 @@ impl<'a> XmlCursor<'a> {
     }
 
     /// Consumes the token at `at` that [`Self::token`] gave, following the open
-    /// names (see [`Self::read`]).
+    /// names (see [`Self::read`]): a start tag opens one, no deeper than
+    /// [`MAX_DEPTH`], and an end tag must close the last.
     #[inline(always)]
     fn take(&mut self, at: usize, token: Token) -> Result<(), LoadError> {
         match token {
@@ -273,6 +271,14 @@ impl<'a> XmlCursor<'a> {
                 empty: false,
                 ..
             } => {
+                if self.depth() >= MAX_DEPTH {
+                    return Err(self.error_here(
+                        at,
+                        format!(
+                            "elements nested more than {MAX_DEPTH} deep; refusing to read further"
+                        ),
+                    ));
+                }
                 let name = &self.kept.window()[1..1 + name_len];
                 self.open_starts.push(self.open_names.len());
                 self.open_names.extend_from_slice(name);
@@ -342,15 +348,10 @@ impl<'a> XmlCursor<'a> {
         }
     }
 
-    fn enter(&mut self, at: usize) -> Result<(), LoadError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.error_here(
-                at,
-                format!("elements nested more than {MAX_DEPTH} deep; refusing to read further"),
-            ));
-        }
-        Ok(())
+    /// How many elements are open.
+    #[inline]
+    fn depth(&self) -> usize {
+        self.open_starts.len()
     }
 
     /// Reads up to the document element, refusing DTDs on the way.
@@ -362,12 +363,7 @@ impl<'a> XmlCursor<'a> {
                     len,
                     name_len,
                     empty,
-                } => {
-                    if !empty {
-                        self.enter(at)?;
-                    }
-                    return Ok(self.element(at, len, name_len, empty));
-                }
+                } => return Ok(self.element(at, len, name_len, empty)),
                 Token::Text { len }
                     if self
                         .kept
@@ -395,16 +391,8 @@ impl<'a> XmlCursor<'a> {
                     len,
                     name_len,
                     empty,
-                } => {
-                    if !empty {
-                        self.enter(at)?;
-                    }
-                    return Ok(Some(self.element(at, len, name_len, empty)));
-                }
-                Token::End { .. } => {
-                    self.depth -= 1;
-                    return Ok(None);
-                }
+                } => return Ok(Some(self.element(at, len, name_len, empty))),
+                Token::End { .. } => return Ok(None),
                 Token::Eof => {
                     return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
@@ -437,7 +425,7 @@ impl<'a> XmlCursor<'a> {
                     // is passed over whole; a bulk one must be blanked as read.
                     let leaf = match empty {
                         true => Some(len),
-                        false if self.depth < MAX_DEPTH && compact::bulk(name).is_none() => {
+                        false if self.depth() < MAX_DEPTH && compact::bulk(name).is_none() => {
                             markup::leaf_len(window, len, name_len)
                         }
                         false => None,
@@ -446,7 +434,6 @@ impl<'a> XmlCursor<'a> {
                         Some(leaf) => self.kept.consume(leaf),
                         None => {
                             self.take(at, token)?;
-                            self.enter(at)?;
                             self.skip_open()?;
                         }
                     }
@@ -459,16 +446,8 @@ impl<'a> XmlCursor<'a> {
                     len,
                     name_len,
                     empty,
-                } => {
-                    if !empty {
-                        self.enter(at)?;
-                    }
-                    return Ok(Some(self.element(at, len, name_len, empty)));
-                }
-                Token::End { .. } => {
-                    self.depth -= 1;
-                    return Ok(None);
-                }
+                } => return Ok(Some(self.element(at, len, name_len, empty))),
+                Token::End { .. } => return Ok(None),
                 Token::Eof => {
                     return Err(self.error_here(at, "unexpected end of file inside an element"))
                 }
@@ -487,16 +466,11 @@ impl<'a> XmlCursor<'a> {
 
     /// Skips the content of the element last entered, and its end tag.
     fn skip_open(&mut self) -> Result<(), LoadError> {
-        let target = self.depth - 1;
-        while self.depth > target {
+        let target = self.depth() - 1;
+        while self.depth() > target {
             let (at, token) = self.read(TextMode::Skip)?;
-            match token {
-                Token::Start { empty: false, .. } => self.enter(at)?,
-                Token::End { .. } => self.depth -= 1,
-                Token::Eof => {
-                    return Err(self.error_here(at, "unexpected end of file inside an element"))
-                }
-                _ => {}
+            if token == Token::Eof {
+                return Err(self.error_here(at, "unexpected end of file inside an element"));
             }
         }
         Ok(())
@@ -520,9 +494,9 @@ impl<'a> XmlCursor<'a> {
         value.clear();
         let mut pieces = Pieces::default();
         if !element.is_empty {
-            let target = self.depth - 1;
-            while self.depth > target {
-                let direct = self.depth == target + 1;
+            let target = self.depth() - 1;
+            while self.depth() > target {
+                let direct = self.depth() == target + 1;
                 let (at, token) = self.token(TextMode::Read)?;
                 let piece = match token {
                     Token::Text { len } if direct => {
@@ -553,13 +527,8 @@ impl<'a> XmlCursor<'a> {
                     _ => None,
                 };
                 self.take(at, token)?;
-                match token {
-                    Token::Start { empty: false, .. } => self.enter(at)?,
-                    Token::End { .. } => self.depth -= 1,
-                    Token::Eof => {
-                        return Err(self.error_here(at, "unexpected end of file inside an element"))
-                    }
-                    _ => {}
+                if token == Token::Eof {
+                    return Err(self.error_here(at, "unexpected end of file inside an element"));
                 }
                 if let Some(piece) = piece {
                     let end = self.position();

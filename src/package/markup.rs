@@ -84,13 +84,8 @@ pub fn scan(bytes: &[u8], end: bool, text: TextMode) -> Scanned {
         Some(b'&') if text == TextMode::Read => reference(bytes, end),
         Some(_) => {
             let stop = match text {
-                TextMode::Skip => find(bytes, 0, |b| b == b'<', || memchr::memchr(b'<', bytes)),
-                TextMode::Read => find(
-                    bytes,
-                    0,
-                    |b| b == b'<' || b == b'&',
-                    || memchr::memchr2(b'<', b'&', bytes),
-                ),
+                TextMode::Skip => find(b'<', bytes),
+                TextMode::Read => find2(b'<', b'&', bytes),
             };
             match stop {
                 Some(len) => Scanned::Token(Token::Text { len }),
@@ -170,12 +165,7 @@ fn start_tag(bytes: &[u8], end: bool) -> Scanned {
 /// `</name>`: it runs to the first `>`; whitespace may follow the name.
 #[inline]
 fn end_tag(bytes: &[u8], end: bool) -> Scanned {
-    let Some(close) = find(
-        bytes,
-        2,
-        |b| b == b'>',
-        || memchr::memchr(b'>', &bytes[2..]),
-    ) else {
+    let Some(close) = find(b'>', &bytes[2..]) else {
         return unclosed(end, "the file ends inside an end tag");
     };
     let len = close + 3;
@@ -262,31 +252,38 @@ fn unclosed(end: bool, why: &'static str) -> Scanned {
     }
 }
 
-/// The index in `bytes[from..]` of the first byte `is` accepts: looked for
-/// byte by byte over a few bytes (most tokens are short, and a call to
-/// `memchr` costs more than they do), then by `far`, which searches
-/// `bytes[from..]` as a whole.
+/// How far a byte is looked for one by one before `memchr` is called: most
+/// tokens are shorter, and a call costs more than they do.
+const NEAR: usize = 24;
+
+/// The first [`NEAR`] bytes (a slice, which the compiler loops over better
+/// than a `take`).
 #[inline(always)]
-fn find(
-    bytes: &[u8],
-    from: usize,
-    is: impl Fn(u8) -> bool,
-    far: impl FnOnce() -> Option<usize>,
-) -> Option<usize> {
-    const NEAR: usize = 24;
-    let near = bytes.get(from..).unwrap_or_default();
-    let near = &near[..near.len().min(NEAR)];
-    match near.iter().position(|&b| is(b)) {
-        Some(at) => Some(at),
-        None if near.len() < NEAR => None,
-        None => far(),
+fn near(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(NEAR)]
+}
+
+/// The index of the first `needle` in `bytes` (see [`NEAR`]).
+#[inline(always)]
+fn find(needle: u8, bytes: &[u8]) -> Option<usize> {
+    match near(bytes).iter().position(|&b| b == needle) {
+        None if bytes.len() > NEAR => memchr::memchr(needle, bytes),
+        found => found,
+    }
+}
+
+/// The index of the first `one` or `other` in `bytes` (see [`NEAR`]).
+#[inline(always)]
+fn find2(one: u8, other: u8, bytes: &[u8]) -> Option<usize> {
+    match near(bytes).iter().position(|&b| b == one || b == other) {
+        None if bytes.len() > NEAR => memchr::memchr2(one, other, bytes),
+        found => found,
     }
 }
 
 /// Index of the `>` that ends a tag, skipping quoted attribute values.
 #[inline]
 pub fn tag_end(bytes: &[u8]) -> Option<usize> {
-    // Most tags have no attribute: their `>` comes first.
     let mut quote = None;
     for i in memchr::memchr3_iter(b'>', b'"', b'\'', bytes) {
         match (quote, bytes[i]) {
@@ -305,7 +302,7 @@ pub fn tag_end(bytes: &[u8]) -> Option<usize> {
 #[inline(always)]
 pub fn leaf_len(bytes: &[u8], start_len: usize, name_len: usize) -> Option<usize> {
     let text = bytes.get(start_len..)?;
-    let text_len = find(text, 0, |b| b == b'<', || memchr::memchr(b'<', text))?;
+    let text_len = find(b'<', text)?;
     let end = &text[text_len..];
     let name = bytes.get(1..1 + name_len)?;
     let closes = end.get(1) == Some(&b'/')

@@ -186,10 +186,9 @@ impl<'a> Kept<'a> {
         let cut = stream.base + at;
         let kept = stream.newlines.partition_point(|&newline| newline < cut);
         stream.newlines.truncate(kept.max(stream.newline));
-        if stream.nul.is_some_and(|nul| nul >= stream.base + at) {
+        if stream.nul.is_some_and(|nul| nul >= cut) {
             stream.nul = None;
         }
-
         stream.eof = false;
         stream.compactor.start_blank(bulk);
     }
@@ -236,9 +235,7 @@ impl<'a> Kept<'a> {
             Source::Text(_) => return Ok(false),
             Source::Stream(stream) => stream,
         };
-        let keep = self.pin.min(self.consumed).max(stream.base);
-        self.counted = stream.advance(self.counted, keep);
-        stream.drop_before(keep);
+        self.counted = stream.let_go(self.counted, self.pin.min(self.consumed));
         let usable = |stream: &Stream<'_>| stream.usable_end().saturating_sub(self.consumed);
         let had = usable(stream);
         let wanted = had.saturating_mul(2).max(had + 1);
@@ -251,11 +248,8 @@ impl<'a> Kept<'a> {
         if usable(stream) > had {
             return Ok(true);
         }
-        match stream.nul {
-            Some(nul) => {
-                let failure = Failure::Nul(stream.advance(self.counted, nul));
-                Err(fail(&mut self.failure, failure))
-            }
+        match stream.nul_reached(self.counted) {
+            Some(failure) => Err(fail(&mut self.failure, failure)),
             None => Ok(false),
         }
     }
@@ -368,6 +362,22 @@ impl Stream<'_> {
                 None => from.column.saturating_add(chars),
             },
         }
+    }
+
+    /// Lets go of the bytes before `keep` (what is consumed and not pinned),
+    /// once counted from `counted`; returns the place counted to.
+    fn let_go(&mut self, counted: Pos, keep: usize) -> Pos {
+        let keep = keep.max(self.base);
+        let counted = self.advance(counted, keep);
+        self.drop_before(keep);
+        counted
+    }
+
+    /// The parser reached the NUL the bytes end at, if they do: the failure,
+    /// at its place (lines are counted from `counted`).
+    fn nul_reached(&mut self, counted: Pos) -> Option<Failure> {
+        let nul = self.nul?;
+        Some(Failure::Nul(self.advance(counted, nul)))
     }
 
     /// Where the bytes a parser may read end: at a NUL not reached yet.
@@ -551,17 +561,13 @@ impl Kept<'_> {
             Source::Stream(stream) => stream,
         };
         while self.consumed >= stream.usable_end() {
-            if let Some(nul) = stream.nul {
-                let failure = Failure::Nul(stream.advance(self.counted, nul));
+            if let Some(failure) = stream.nul_reached(self.counted) {
                 return Err(fail(&mut self.failure, failure));
             }
             if stream.eof {
                 break;
             }
-            // Let go of what is consumed and not pinned, once counted.
-            let keep = self.pin.min(self.consumed).max(stream.base);
-            self.counted = stream.advance(self.counted, keep);
-            stream.drop_before(keep);
+            self.counted = stream.let_go(self.counted, self.pin.min(self.consumed));
             if let Err(failure) = stream.more(0) {
                 return Err(fail(&mut self.failure, failure));
             }
